@@ -17,7 +17,7 @@ import random
 import string
 import sys
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -57,33 +57,123 @@ def _d(value: str) -> Decimal:
 MARKETPLACES: dict[str, Marketplace] = {
     m.code: m
     for m in (
-        Marketplace("US", "ATVPDKIKX0DER", "Amazon.com", "USD", "US",
-                    "marketplace.amazon.com", "en", None,
-                    ("111", "112", "113", "114"), _d("5.99"), _d("4.99")),
-        Marketplace("CA", "A2EUQ1WTGCTBG2", "Amazon.ca", "CAD", "CA",
-                    "marketplace.amazon.ca", "en", None,
-                    ("701", "702"), _d("7.99"), _d("5.99")),
-        Marketplace("DE", "A1PA6795UKMFR9", "Amazon.de", "EUR", "DE",
-                    "marketplace.amazon.de", "de", _d("19"),
-                    ("302", "303", "304", "305", "306"), _d("4.99"), _d("3.99")),
-        Marketplace("FR", "A13V1IB3VIYZZH", "Amazon.fr", "EUR", "FR",
-                    "marketplace.amazon.fr", "fr", _d("20"),
-                    ("402", "403", "404", "407"), _d("5.49"), _d("3.99")),
-        Marketplace("IT", "APJ6JRA9NG5V4", "Amazon.it", "EUR", "IT",
-                    "marketplace.amazon.it", "it", _d("22"),
-                    ("402", "405", "406", "408"), _d("5.90"), _d("3.99")),
-        Marketplace("ES", "A1RKKUPIHCS9HS", "Amazon.es", "EUR", "ES",
-                    "marketplace.amazon.es", "es", _d("21"),
-                    ("171", "403", "406", "408"), _d("5.99"), _d("3.99")),
-        Marketplace("UK", "A1F83G8C2ARO7P", "Amazon.co.uk", "GBP", "GB",
-                    "marketplace.amazon.co.uk", "en", _d("20"),
-                    ("202", "203", "204", "206"), _d("3.99"), _d("2.99")),
-        Marketplace("PL", "A1C3SOZRARQ6R3", "Amazon.pl", "PLN", "PL",
-                    "marketplace.amazon.pl", "pl", _d("23"),
-                    ("404", "405", "406"), _d("14.99"), _d("14.99")),
-        Marketplace("JP", "A1VC38T7YXB528", "Amazon.co.jp", "JPY", "JP",
-                    "marketplace.amazon.co.jp", "ja", _d("10"),
-                    ("249", "250", "503"), _d("500"), _d("300")),
+        Marketplace(
+            "US",
+            "ATVPDKIKX0DER",
+            "Amazon.com",
+            "USD",
+            "US",
+            "marketplace.amazon.com",
+            "en",
+            None,
+            ("111", "112", "113", "114"),
+            _d("5.99"),
+            _d("4.99"),
+        ),
+        Marketplace(
+            "CA",
+            "A2EUQ1WTGCTBG2",
+            "Amazon.ca",
+            "CAD",
+            "CA",
+            "marketplace.amazon.ca",
+            "en",
+            None,
+            ("701", "702"),
+            _d("7.99"),
+            _d("5.99"),
+        ),
+        Marketplace(
+            "DE",
+            "A1PA6795UKMFR9",
+            "Amazon.de",
+            "EUR",
+            "DE",
+            "marketplace.amazon.de",
+            "de",
+            _d("19"),
+            ("302", "303", "304", "305", "306"),
+            _d("4.99"),
+            _d("3.99"),
+        ),
+        Marketplace(
+            "FR",
+            "A13V1IB3VIYZZH",
+            "Amazon.fr",
+            "EUR",
+            "FR",
+            "marketplace.amazon.fr",
+            "fr",
+            _d("20"),
+            ("402", "403", "404", "407"),
+            _d("5.49"),
+            _d("3.99"),
+        ),
+        Marketplace(
+            "IT",
+            "APJ6JRA9NG5V4",
+            "Amazon.it",
+            "EUR",
+            "IT",
+            "marketplace.amazon.it",
+            "it",
+            _d("22"),
+            ("402", "405", "406", "408"),
+            _d("5.90"),
+            _d("3.99"),
+        ),
+        Marketplace(
+            "ES",
+            "A1RKKUPIHCS9HS",
+            "Amazon.es",
+            "EUR",
+            "ES",
+            "marketplace.amazon.es",
+            "es",
+            _d("21"),
+            ("171", "403", "406", "408"),
+            _d("5.99"),
+            _d("3.99"),
+        ),
+        Marketplace(
+            "UK",
+            "A1F83G8C2ARO7P",
+            "Amazon.co.uk",
+            "GBP",
+            "GB",
+            "marketplace.amazon.co.uk",
+            "en",
+            _d("20"),
+            ("202", "203", "204", "206"),
+            _d("3.99"),
+            _d("2.99"),
+        ),
+        Marketplace(
+            "PL",
+            "A1C3SOZRARQ6R3",
+            "Amazon.pl",
+            "PLN",
+            "PL",
+            "marketplace.amazon.pl",
+            "pl",
+            _d("23"),
+            ("404", "405", "406"),
+            _d("14.99"),
+            _d("14.99"),
+        ),
+        Marketplace(
+            "JP",
+            "A1VC38T7YXB528",
+            "Amazon.co.jp",
+            "JPY",
+            "JP",
+            "marketplace.amazon.co.jp",
+            "ja",
+            _d("10"),
+            ("249", "250", "503"),
+            _d("500"),
+            _d("300"),
+        ),
     )
 }
 
@@ -92,7 +182,12 @@ REGIONS = {
     "NA": {"marketplaces": (("US", 80), ("CA", 20)), "pii": True, "weight": 40},
     "EU": {
         "marketplaces": (
-            ("DE", 35), ("UK", 25), ("FR", 15), ("IT", 10), ("ES", 10), ("PL", 5)
+            ("DE", 35),
+            ("UK", 25),
+            ("FR", 15),
+            ("IT", 10),
+            ("ES", 10),
+            ("PL", 5),
         ),
         "pii": False,
         "weight": 45,
@@ -103,156 +198,247 @@ REGIONS = {
 #: Price factor of each marketplace relative to a product's base price
 #: (USD for NA products, EUR for EU products, JPY for FE products).
 PRICE_FACTOR = {
-    "US": _d("1"), "CA": _d("1.36"), "DE": _d("1"), "FR": _d("1.02"),
-    "IT": _d("1.03"), "ES": _d("1"), "UK": _d("0.88"), "PL": _d("4.35"),
+    "US": _d("1"),
+    "CA": _d("1.36"),
+    "DE": _d("1"),
+    "FR": _d("1.02"),
+    "IT": _d("1.03"),
+    "ES": _d("1"),
+    "UK": _d("0.88"),
+    "PL": _d("4.35"),
     "JP": _d("1"),
 }
 
 # (titles by language, base price). Titles are local-language listings.
 NA_PRODUCTS = (
-    ("WB-32-BLK", "Stainless Steel Insulated Water Bottle, 32 oz, Leak-Proof Lid, "
-     "Matte Black", "24.99"),
+    (
+        "WB-32-BLK",
+        "Stainless Steel Insulated Water Bottle, 32 oz, Leak-Proof Lid, Matte Black",
+        "24.99",
+    ),
     ("CB-BAM-3", "Bamboo Cutting Board Set of 3 with Juice Groove", "32.99"),
     ("CBL-USBC-6FT-2P", "USB-C Charging Cable 6 ft, 2-Pack, Braided Nylon", "12.99"),
-    ("MSE-ERGO-GR", "Wireless Ergonomic Mouse, Rechargeable, Silent Click, Graphite",
-     "29.99"),
+    (
+        "MSE-ERGO-GR",
+        "Wireless Ergonomic Mouse, Rechargeable, Silent Click, Graphite",
+        "29.99",
+    ),
     ("SKL-CI-1025", "Cast Iron Skillet 10.25 Inch, Pre-Seasoned", "27.95"),
-    ("YM-025-TEAL", "Yoga Mat 1/4 Inch Thick, Non-Slip, with Carrying Strap, Teal",
-     "34.99"),
-    ("LMP-LED-QI", "LED Desk Lamp with Wireless Charger, 5 Color Modes, Dimmable",
-     "45.99"),
+    (
+        "YM-025-TEAL",
+        "Yoga Mat 1/4 Inch Thick, Non-Slip, with Carrying Strap, Teal",
+        "34.99",
+    ),
+    (
+        "LMP-LED-QI",
+        "LED Desk Lamp with Wireless Charger, 5 Color Modes, Dimmable",
+        "45.99",
+    ),
     ("BKM-SIL-2P", "Silicone Baking Mat Set of 2, Half Sheet, Non-Stick", "14.49"),
-    ("TOY-BLK-120", "Kids Building Blocks 120 Pieces, Classic Colors, Storage Bin",
-     "39.99"),
-    ("FP-34OZ-SS", "French Press Coffee Maker 34 oz, Borosilicate Glass, "
-     "Stainless Steel", "29.49"),
-    ("BP-HIKE-25-NVY", "Hiking Daypack 25L, Water-Resistant, Lightweight, Navy",
-     "49.99"),
+    (
+        "TOY-BLK-120",
+        "Kids Building Blocks 120 Pieces, Classic Colors, Storage Bin",
+        "39.99",
+    ),
+    (
+        "FP-34OZ-SS",
+        "French Press Coffee Maker 34 oz, Borosilicate Glass, Stainless Steel",
+        "29.49",
+    ),
+    (
+        "BP-HIKE-25-NVY",
+        "Hiking Daypack 25L, Water-Resistant, Lightweight, Navy",
+        "49.99",
+    ),
     ("MF-HH-BLK", "Electric Milk Frother Handheld, Battery Operated, Black", "11.99"),
     ("TP-MEM-SET", "Memory Foam Travel Pillow with Ear Plugs and Eye Mask", "22.95"),
     ("RB-SET5", "Resistance Bands Set of 5 with Door Anchor and Handles", "26.99"),
 )
 
 EU_PRODUCTS = (
-    ("EU-WB750-BLK", {
-        "en": "Stainless Steel Insulated Water Bottle 750 ml, Leak-Proof, Matte Black",
-        "de": "Edelstahl Trinkflasche 750 ml, isoliert, auslaufsicher, Mattschwarz",
-        "fr": "Gourde isotherme en acier inoxydable 750 ml, étanche, noir mat",
-        "it": "Borraccia termica in acciaio inox 750 ml, a prova di perdite, nero opaco",
-        "es": "Botella térmica de acero inoxidable 750 ml, antigoteo, negro mate",
-        "pl": "Butelka termiczna ze stali nierdzewnej 750 ml, szczelna, czarny mat",
-    }, "24.99"),
-    ("EU-CB-BAM3", {
-        "en": "Bamboo Chopping Board Set of 3 with Juice Groove",
-        "de": "Bambus Schneidebrett Set 3-teilig mit Saftrille",
-        "fr": "Lot de 3 planches à découper en bambou avec rainure",
-        "it": "Set di 3 taglieri in bambù con scanalatura",
-        "es": "Juego de 3 tablas de cortar de bambú con ranura",
-        "pl": "Zestaw 3 desek do krojenia z bambusa z rowkiem",
-    }, "29.99"),
-    ("EU-USBC-2M-2P", {
-        "en": "USB-C Charging Cable 2 m, 2-Pack, Braided Nylon",
-        "de": "USB-C Ladekabel 2 m, 2er-Pack, Nylon geflochten",
-        "fr": "Câble de charge USB-C 2 m, lot de 2, nylon tressé",
-        "it": "Cavo di ricarica USB-C 2 m, confezione da 2, nylon intrecciato",
-        "es": "Cable de carga USB-C 2 m, pack de 2, nailon trenzado",
-        "pl": "Kabel do ładowania USB-C 2 m, 2 sztuki, w oplocie nylonowym",
-    }, "12.99"),
-    ("EU-MSE-ERGO", {
-        "en": "Wireless Ergonomic Mouse, Rechargeable, Silent Click, Graphite",
-        "de": "Kabellose ergonomische Maus, wiederaufladbar, leise Tasten, Graphit",
-        "fr": "Souris ergonomique sans fil, rechargeable, clic silencieux, graphite",
-        "it": "Mouse ergonomico wireless, ricaricabile, clic silenzioso, grafite",
-        "es": "Ratón ergonómico inalámbrico, recargable, clic silencioso, grafito",
-        "pl": "Bezprzewodowa mysz ergonomiczna, ładowana, cichy klik, grafit",
-    }, "27.99"),
-    ("EU-PAN-CI26", {
-        "en": "Cast Iron Skillet 26 cm, Pre-Seasoned",
-        "de": "Gusseisen Pfanne 26 cm, vorgeeinbrannt",
-        "fr": "Poêle en fonte 26 cm, pré-culottée",
-        "it": "Padella in ghisa 26 cm, pre-stagionata",
-        "es": "Sartén de hierro fundido 26 cm, precurada",
-        "pl": "Patelnia żeliwna 26 cm, wstępnie sezonowana",
-    }, "34.90"),
-    ("EU-YOGA-6MM", {
-        "en": "Yoga Mat 6 mm, Non-Slip, with Carrying Strap, Petrol",
-        "de": "Yogamatte 6 mm, rutschfest, mit Tragegurt, Petrol",
-        "fr": "Tapis de yoga 6 mm, antidérapant, avec sangle, bleu pétrole",
-        "it": "Tappetino yoga 6 mm, antiscivolo, con cinghia, petrolio",
-        "es": "Esterilla de yoga 6 mm, antideslizante, con correa, azul petróleo",
-        "pl": "Mata do jogi 6 mm, antypoślizgowa, z paskiem, morska",
-    }, "29.95"),
-    ("EU-LAMP-QI", {
-        "en": "LED Desk Lamp with Wireless Charger, Dimmable, 5 Colour Modes",
-        "de": "LED Schreibtischlampe mit kabellosem Ladegerät, dimmbar, 5 Farbmodi",
-        "fr": "Lampe de bureau LED avec chargeur sans fil, dimmable, 5 modes",
-        "it": "Lampada da scrivania LED con caricatore wireless, dimmerabile",
-        "es": "Lámpara de escritorio LED con cargador inalámbrico, regulable",
-        "pl": "Lampka biurkowa LED z ładowarką bezprzewodową, ściemniana",
-    }, "42.99"),
-    ("EU-BAKEMAT-2", {
-        "en": "Silicone Baking Mat Set of 2, Non-Stick, Reusable",
-        "de": "Silikon Backmatte 2er-Set, antihaftbeschichtet, wiederverwendbar",
-        "fr": "Lot de 2 tapis de cuisson en silicone, antiadhésifs, réutilisables",
-        "it": "Set di 2 tappetini da forno in silicone, antiaderenti, riutilizzabili",
-        "es": "Juego de 2 tapetes de silicona para hornear, antiadherentes",
-        "pl": "Zestaw 2 silikonowych mat do pieczenia, nieprzywierające",
-    }, "13.99"),
-    ("EU-BLOCKS-120", {
-        "en": "Building Blocks 120 Pieces, Classic Colours, with Storage Box",
-        "de": "Bausteine 120 Teile, klassische Farben, mit Aufbewahrungsbox",
-        "fr": "Blocs de construction 120 pièces, couleurs classiques, avec boîte",
-        "it": "Mattoncini da costruzione 120 pezzi, colori classici, con contenitore",
-        "es": "Bloques de construcción 120 piezas, colores clásicos, con caja",
-        "pl": "Klocki konstrukcyjne 120 elementów, klasyczne kolory, z pudełkiem",
-    }, "36.99"),
-    ("EU-FPRESS-1L", {
-        "en": "French Press Coffee Maker 1 l, Borosilicate Glass",
-        "de": "French Press Kaffeebereiter 1 l, Borosilikatglas",
-        "fr": "Cafetière à piston 1 l, verre borosilicate",
-        "it": "Caffettiera a pistone 1 l, vetro borosilicato",
-        "es": "Cafetera de émbolo 1 l, vidrio de borosilicato",
-        "pl": "Zaparzacz do kawy French Press 1 l, szkło borokrzemowe",
-    }, "26.49"),
-    ("EU-PACK-25L", {
-        "en": "Hiking Daypack 25 l, Water-Resistant, Navy",
-        "de": "Wanderrucksack 25 l, wasserabweisend, Marineblau",
-        "fr": "Sac à dos de randonnée 25 l, déperlant, bleu marine",
-        "it": "Zaino da escursionismo 25 l, idrorepellente, blu navy",
-        "es": "Mochila de senderismo 25 l, resistente al agua, azul marino",
-        "pl": "Plecak turystyczny 25 l, wodoodporny, granatowy",
-    }, "49.95"),
-    ("EU-FROTHER", {
-        "en": "Handheld Electric Milk Frother, Battery Operated, Black",
-        "de": "Elektrischer Milchaufschäumer, batteriebetrieben, Schwarz",
-        "fr": "Mousseur à lait électrique à main, à piles, noir",
-        "it": "Montalatte elettrico a mano, a batteria, nero",
-        "es": "Espumador de leche eléctrico de mano, a pilas, negro",
-        "pl": "Ręczny spieniacz do mleka, na baterie, czarny",
-    }, "10.99"),
-    ("EU-PILLOW-MEM", {
-        "en": "Memory Foam Travel Pillow with Ear Plugs and Eye Mask",
-        "de": "Nackenkissen aus Memory-Schaum mit Ohrstöpseln und Schlafmaske",
-        "fr": "Oreiller de voyage en mousse à mémoire avec bouchons et masque",
-        "it": "Cuscino da viaggio in memory foam con tappi e mascherina",
-        "es": "Almohada de viaje viscoelástica con tapones y antifaz",
-        "pl": "Poduszka podróżna z pianki z zatyczkami i opaską na oczy",
-    }, "21.99"),
-    ("EU-BANDS-5", {
-        "en": "Resistance Bands Set of 5 with Door Anchor and Handles",
-        "de": "Widerstandsbänder 5er-Set mit Türanker und Griffen",
-        "fr": "Lot de 5 bandes de résistance avec ancrage de porte et poignées",
-        "it": "Set di 5 bande elastiche con ancoraggio per porta e maniglie",
-        "es": "Juego de 5 bandas de resistencia con anclaje para puerta y asas",
-        "pl": "Zestaw 5 taśm oporowych z kotwą do drzwi i uchwytami",
-    }, "24.99"),
+    (
+        "EU-WB750-BLK",
+        {
+            "en": "Stainless Steel Insulated Bottle 750 ml, Leak-Proof, Matte Black",
+            "de": "Edelstahl Trinkflasche 750 ml, isoliert, auslaufsicher, Mattschwarz",
+            "fr": "Gourde isotherme en acier inoxydable 750 ml, étanche, noir mat",
+            "it": "Borraccia termica in acciaio inox 750 ml, antigoccia, nero opaco",
+            "es": "Botella térmica de acero inoxidable 750 ml, antigoteo, negro mate",
+            "pl": "Butelka termiczna ze stali nierdzewnej 750 ml, szczelna, czarny mat",
+        },
+        "24.99",
+    ),
+    (
+        "EU-CB-BAM3",
+        {
+            "en": "Bamboo Chopping Board Set of 3 with Juice Groove",
+            "de": "Bambus Schneidebrett Set 3-teilig mit Saftrille",
+            "fr": "Lot de 3 planches à découper en bambou avec rainure",
+            "it": "Set di 3 taglieri in bambù con scanalatura",
+            "es": "Juego de 3 tablas de cortar de bambú con ranura",
+            "pl": "Zestaw 3 desek do krojenia z bambusa z rowkiem",
+        },
+        "29.99",
+    ),
+    (
+        "EU-USBC-2M-2P",
+        {
+            "en": "USB-C Charging Cable 2 m, 2-Pack, Braided Nylon",
+            "de": "USB-C Ladekabel 2 m, 2er-Pack, Nylon geflochten",
+            "fr": "Câble de charge USB-C 2 m, lot de 2, nylon tressé",
+            "it": "Cavo di ricarica USB-C 2 m, confezione da 2, nylon intrecciato",
+            "es": "Cable de carga USB-C 2 m, pack de 2, nailon trenzado",
+            "pl": "Kabel do ładowania USB-C 2 m, 2 sztuki, w oplocie nylonowym",
+        },
+        "12.99",
+    ),
+    (
+        "EU-MSE-ERGO",
+        {
+            "en": "Wireless Ergonomic Mouse, Rechargeable, Silent Click, Graphite",
+            "de": "Kabellose ergonomische Maus, wiederaufladbar, leise Tasten, Graphit",
+            "fr": "Souris ergonomique sans fil, rechargeable, silencieuse, graphite",
+            "it": "Mouse ergonomico wireless, ricaricabile, clic silenzioso, grafite",
+            "es": "Ratón ergonómico inalámbrico, recargable, clic silencioso, grafito",
+            "pl": "Bezprzewodowa mysz ergonomiczna, ładowana, cichy klik, grafit",
+        },
+        "27.99",
+    ),
+    (
+        "EU-PAN-CI26",
+        {
+            "en": "Cast Iron Skillet 26 cm, Pre-Seasoned",
+            "de": "Gusseisen Pfanne 26 cm, vorgeeinbrannt",
+            "fr": "Poêle en fonte 26 cm, pré-culottée",
+            "it": "Padella in ghisa 26 cm, pre-stagionata",
+            "es": "Sartén de hierro fundido 26 cm, precurada",
+            "pl": "Patelnia żeliwna 26 cm, wstępnie sezonowana",
+        },
+        "34.90",
+    ),
+    (
+        "EU-YOGA-6MM",
+        {
+            "en": "Yoga Mat 6 mm, Non-Slip, with Carrying Strap, Petrol",
+            "de": "Yogamatte 6 mm, rutschfest, mit Tragegurt, Petrol",
+            "fr": "Tapis de yoga 6 mm, antidérapant, avec sangle, bleu pétrole",
+            "it": "Tappetino yoga 6 mm, antiscivolo, con cinghia, petrolio",
+            "es": "Esterilla de yoga 6 mm, antideslizante, con correa, azul petróleo",
+            "pl": "Mata do jogi 6 mm, antypoślizgowa, z paskiem, morska",
+        },
+        "29.95",
+    ),
+    (
+        "EU-LAMP-QI",
+        {
+            "en": "LED Desk Lamp with Wireless Charger, Dimmable, 5 Colour Modes",
+            "de": "LED Schreibtischlampe mit kabellosem Ladegerät, dimmbar, 5 Farbmodi",
+            "fr": "Lampe de bureau LED avec chargeur sans fil, dimmable, 5 modes",
+            "it": "Lampada da scrivania LED con caricatore wireless, dimmerabile",
+            "es": "Lámpara de escritorio LED con cargador inalámbrico, regulable",
+            "pl": "Lampka biurkowa LED z ładowarką bezprzewodową, ściemniana",
+        },
+        "42.99",
+    ),
+    (
+        "EU-BAKEMAT-2",
+        {
+            "en": "Silicone Baking Mat Set of 2, Non-Stick, Reusable",
+            "de": "Silikon Backmatte 2er-Set, antihaftbeschichtet, wiederverwendbar",
+            "fr": "Lot de 2 tapis de cuisson en silicone, antiadhésifs, réutilisables",
+            "it": "Set di 2 tappetini da forno in silicone, antiaderenti",
+            "es": "Juego de 2 tapetes de silicona para hornear, antiadherentes",
+            "pl": "Zestaw 2 silikonowych mat do pieczenia, nieprzywierające",
+        },
+        "13.99",
+    ),
+    (
+        "EU-BLOCKS-120",
+        {
+            "en": "Building Blocks 120 Pieces, Classic Colours, with Storage Box",
+            "de": "Bausteine 120 Teile, klassische Farben, mit Aufbewahrungsbox",
+            "fr": "Blocs de construction 120 pièces, couleurs classiques, avec boîte",
+            "it": "Mattoncini da costruzione 120 pezzi, colori classici, con scatola",
+            "es": "Bloques de construcción 120 piezas, colores clásicos, con caja",
+            "pl": "Klocki konstrukcyjne 120 elementów, klasyczne kolory, z pudełkiem",
+        },
+        "36.99",
+    ),
+    (
+        "EU-FPRESS-1L",
+        {
+            "en": "French Press Coffee Maker 1 l, Borosilicate Glass",
+            "de": "French Press Kaffeebereiter 1 l, Borosilikatglas",
+            "fr": "Cafetière à piston 1 l, verre borosilicate",
+            "it": "Caffettiera a pistone 1 l, vetro borosilicato",
+            "es": "Cafetera de émbolo 1 l, vidrio de borosilicato",
+            "pl": "Zaparzacz do kawy French Press 1 l, szkło borokrzemowe",
+        },
+        "26.49",
+    ),
+    (
+        "EU-PACK-25L",
+        {
+            "en": "Hiking Daypack 25 l, Water-Resistant, Navy",
+            "de": "Wanderrucksack 25 l, wasserabweisend, Marineblau",
+            "fr": "Sac à dos de randonnée 25 l, déperlant, bleu marine",
+            "it": "Zaino da escursionismo 25 l, idrorepellente, blu navy",
+            "es": "Mochila de senderismo 25 l, resistente al agua, azul marino",
+            "pl": "Plecak turystyczny 25 l, wodoodporny, granatowy",
+        },
+        "49.95",
+    ),
+    (
+        "EU-FROTHER",
+        {
+            "en": "Handheld Electric Milk Frother, Battery Operated, Black",
+            "de": "Elektrischer Milchaufschäumer, batteriebetrieben, Schwarz",
+            "fr": "Mousseur à lait électrique à main, à piles, noir",
+            "it": "Montalatte elettrico a mano, a batteria, nero",
+            "es": "Espumador de leche eléctrico de mano, a pilas, negro",
+            "pl": "Ręczny spieniacz do mleka, na baterie, czarny",
+        },
+        "10.99",
+    ),
+    (
+        "EU-PILLOW-MEM",
+        {
+            "en": "Memory Foam Travel Pillow with Ear Plugs and Eye Mask",
+            "de": "Nackenkissen aus Memory-Schaum mit Ohrstöpseln und Schlafmaske",
+            "fr": "Oreiller de voyage en mousse à mémoire avec bouchons et masque",
+            "it": "Cuscino da viaggio in memory foam con tappi e mascherina",
+            "es": "Almohada de viaje viscoelástica con tapones y antifaz",
+            "pl": "Poduszka podróżna z pianki z zatyczkami i opaską na oczy",
+        },
+        "21.99",
+    ),
+    (
+        "EU-BANDS-5",
+        {
+            "en": "Resistance Bands Set of 5 with Door Anchor and Handles",
+            "de": "Widerstandsbänder 5er-Set mit Türanker und Griffen",
+            "fr": "Lot de 5 bandes de résistance avec ancrage de porte et poignées",
+            "it": "Set di 5 bande elastiche con ancoraggio per porta e maniglie",
+            "es": "Juego de 5 bandas de resistencia con anclaje para puerta y asas",
+            "pl": "Zestaw 5 taśm oporowych z kotwą do drzwi i uchwytami",
+        },
+        "24.99",
+    ),
 )
 
 FE_PRODUCTS = (
-    ("JP-BTL-500-BK", "真空断熱 ステンレスボトル 500ml 保温保冷 マットブラック", "2480"),
+    (
+        "JP-BTL-500-BK",
+        "真空断熱 ステンレスボトル 500ml 保温保冷 マットブラック",
+        "2480",
+    ),
     ("JP-CB-BAM3", "竹製 まな板 3枚セット 溝付き", "2980"),
     ("JP-USBC-2M-2P", "USB-C 充電ケーブル 2m 2本セット ナイロン編み", "1280"),
-    ("JP-MSE-ERGO", "ワイヤレス エルゴノミクス マウス 充電式 静音 グラファイト", "3480"),
+    (
+        "JP-MSE-ERGO",
+        "ワイヤレス エルゴノミクス マウス 充電式 静音 グラファイト",
+        "3480",
+    ),
     ("JP-PAN-CI26", "鋳鉄 フライパン 26cm シーズニング済み", "4980"),
     ("JP-YOGA-6MM", "ヨガマット 6mm 滑り止め 収納ベルト付き ネイビー", "2780"),
     ("JP-LAMP-QI", "LED デスクライト ワイヤレス充電器付き 調光 5段階", "5980"),
@@ -263,167 +449,483 @@ FE_PRODUCTS = (
 
 # Address books: (city, stateOrRegion or "", postalCode[, sales tax %]).
 US_CITIES = (
-    ("Seattle", "WA", "98101", "10.35", "206"), ("Austin", "TX", "78701", "8.25", "512"),
+    ("Seattle", "WA", "98101", "10.35", "206"),
+    ("Austin", "TX", "78701", "8.25", "512"),
     ("Brooklyn", "NY", "11201", "8.875", "718"),
     ("Los Angeles", "CA", "90012", "9.75", "213"),
-    ("Chicago", "IL", "60614", "10.25", "312"), ("Miami", "FL", "33130", "7.00", "305"),
-    ("Denver", "CO", "80202", "8.81", "303"), ("Portland", "OR", "97205", "0", "503"),
-    ("Boston", "MA", "02116", "6.25", "617"), ("Atlanta", "GA", "30303", "8.90", "404"),
-    ("Phoenix", "AZ", "85004", "8.60", "602"), ("Columbus", "OH", "43215", "7.50", "614"),
+    ("Chicago", "IL", "60614", "10.25", "312"),
+    ("Miami", "FL", "33130", "7.00", "305"),
+    ("Denver", "CO", "80202", "8.81", "303"),
+    ("Portland", "OR", "97205", "0", "503"),
+    ("Boston", "MA", "02116", "6.25", "617"),
+    ("Atlanta", "GA", "30303", "8.90", "404"),
+    ("Phoenix", "AZ", "85004", "8.60", "602"),
+    ("Columbus", "OH", "43215", "7.50", "614"),
 )
 CA_CITIES = (
-    ("Toronto", "ON", "M5V 2T6", "13", "416"), ("Montréal", "QC", "H2X 1Y4", "14.975",
-                                                "514"),
-    ("Vancouver", "BC", "V6B 1A1", "12", "604"), ("Calgary", "AB", "T2P 1J9", "5", "403"),
-    ("Ottawa", "ON", "K1P 5G4", "13", "613"), ("Halifax", "NS", "B3J 1S9", "14", "902"),
+    ("Toronto", "ON", "M5V 2T6", "13", "416"),
+    ("Montréal", "QC", "H2X 1Y4", "14.975", "514"),
+    ("Vancouver", "BC", "V6B 1A1", "12", "604"),
+    ("Calgary", "AB", "T2P 1J9", "5", "403"),
+    ("Ottawa", "ON", "K1P 5G4", "13", "613"),
+    ("Halifax", "NS", "B3J 1S9", "14", "902"),
     ("Winnipeg", "MB", "R3C 0V8", "12", "204"),
 )
 CITIES = {
-    "UK": (("London", "", "SE1 7PB"), ("Manchester", "", "M1 1AE"),
-           ("Birmingham", "", "B1 1BB"), ("Leeds", "", "LS1 4AP"),
-           ("Bristol", "", "BS1 4DJ"), ("Edinburgh", "", "EH1 1YZ"),
-           ("Cardiff", "", "CF10 1EP"), ("Glasgow", "", "G1 1XQ")),
-    "DE": (("Berlin", "", "10115"), ("München", "", "80331"), ("Hamburg", "", "20095"),
-           ("Köln", "", "50667"), ("Frankfurt am Main", "", "60311"),
-           ("Stuttgart", "", "70173"), ("Leipzig", "", "04109"),
-           ("Düsseldorf", "", "40213"), ("Dresden", "", "01067"),
-           ("Nürnberg", "", "90402")),
-    "FR": (("Paris", "", "75011"), ("Lyon", "", "69002"), ("Marseille", "", "13001"),
-           ("Toulouse", "", "31000"), ("Nantes", "", "44000"),
-           ("Bordeaux", "", "33000"), ("Lille", "", "59000"),
-           ("Strasbourg", "", "67000")),
-    "IT": (("Roma", "RM", "00184"), ("Milano", "MI", "20121"), ("Napoli", "NA", "80133"),
-           ("Torino", "TO", "10121"), ("Bologna", "BO", "40121"),
-           ("Firenze", "FI", "50123"), ("Palermo", "PA", "90133"),
-           ("Verona", "VR", "37121")),
-    "ES": (("Madrid", "Madrid", "28013"), ("Barcelona", "Barcelona", "08002"),
-           ("Valencia", "Valencia", "46002"), ("Sevilla", "Sevilla", "41001"),
-           ("Zaragoza", "Zaragoza", "50001"), ("Málaga", "Málaga", "29015"),
-           ("Bilbao", "Bizkaia", "48001")),
-    "PL": (("Warszawa", "mazowieckie", "00-001"), ("Kraków", "małopolskie", "31-011"),
-           ("Wrocław", "dolnośląskie", "50-001"), ("Poznań", "wielkopolskie", "61-001"),
-           ("Gdańsk", "pomorskie", "80-001"), ("Łódź", "łódzkie", "90-001"),
-           ("Katowice", "śląskie", "40-001")),
-    "JP": (("渋谷区", "東京都", "150-0041"), ("世田谷区", "東京都", "154-0004"),
-           ("大阪市北区", "大阪府", "530-0001"), ("横浜市中区", "神奈川県", "231-0023"),
-           ("名古屋市中村区", "愛知県", "450-0002"), ("福岡市博多区", "福岡県", "812-0011"),
-           ("札幌市中央区", "北海道", "060-0001"), ("京都市下京区", "京都府", "600-8216")),
+    "UK": (
+        ("London", "", "SE1 7PB"),
+        ("Manchester", "", "M1 1AE"),
+        ("Birmingham", "", "B1 1BB"),
+        ("Leeds", "", "LS1 4AP"),
+        ("Bristol", "", "BS1 4DJ"),
+        ("Edinburgh", "", "EH1 1YZ"),
+        ("Cardiff", "", "CF10 1EP"),
+        ("Glasgow", "", "G1 1XQ"),
+    ),
+    "DE": (
+        ("Berlin", "", "10115"),
+        ("München", "", "80331"),
+        ("Hamburg", "", "20095"),
+        ("Köln", "", "50667"),
+        ("Frankfurt am Main", "", "60311"),
+        ("Stuttgart", "", "70173"),
+        ("Leipzig", "", "04109"),
+        ("Düsseldorf", "", "40213"),
+        ("Dresden", "", "01067"),
+        ("Nürnberg", "", "90402"),
+    ),
+    "FR": (
+        ("Paris", "", "75011"),
+        ("Lyon", "", "69002"),
+        ("Marseille", "", "13001"),
+        ("Toulouse", "", "31000"),
+        ("Nantes", "", "44000"),
+        ("Bordeaux", "", "33000"),
+        ("Lille", "", "59000"),
+        ("Strasbourg", "", "67000"),
+    ),
+    "IT": (
+        ("Roma", "RM", "00184"),
+        ("Milano", "MI", "20121"),
+        ("Napoli", "NA", "80133"),
+        ("Torino", "TO", "10121"),
+        ("Bologna", "BO", "40121"),
+        ("Firenze", "FI", "50123"),
+        ("Palermo", "PA", "90133"),
+        ("Verona", "VR", "37121"),
+    ),
+    "ES": (
+        ("Madrid", "Madrid", "28013"),
+        ("Barcelona", "Barcelona", "08002"),
+        ("Valencia", "Valencia", "46002"),
+        ("Sevilla", "Sevilla", "41001"),
+        ("Zaragoza", "Zaragoza", "50001"),
+        ("Málaga", "Málaga", "29015"),
+        ("Bilbao", "Bizkaia", "48001"),
+    ),
+    "PL": (
+        ("Warszawa", "mazowieckie", "00-001"),
+        ("Kraków", "małopolskie", "31-011"),
+        ("Wrocław", "dolnośląskie", "50-001"),
+        ("Poznań", "wielkopolskie", "61-001"),
+        ("Gdańsk", "pomorskie", "80-001"),
+        ("Łódź", "łódzkie", "90-001"),
+        ("Katowice", "śląskie", "40-001"),
+    ),
+    "JP": (
+        ("渋谷区", "東京都", "150-0041"),
+        ("世田谷区", "東京都", "154-0004"),
+        ("大阪市北区", "大阪府", "530-0001"),
+        ("横浜市中区", "神奈川県", "231-0023"),
+        ("名古屋市中村区", "愛知県", "450-0002"),
+        ("福岡市博多区", "福岡県", "812-0011"),
+        ("札幌市中央区", "北海道", "060-0001"),
+        ("京都市下京区", "京都府", "600-8216"),
+    ),
 }
 STREETS = {
-    "US": ("Maple Ave", "Oak St", "Pine St", "Cedar Ln", "Elm St", "Washington Blvd",
-           "Lakeview Dr", "Park Ave", "Highland Ave", "Main St", "2nd Ave"),
-    "CA": ("King St W", "Queen St E", "Rue Sainte-Catherine", "Granville St",
-           "Jasper Ave", "Barrington St", "Portage Ave", "Bank St"),
-    "UK": ("High Street", "Station Road", "Church Lane", "Victoria Road", "Park Road",
-           "Queens Road", "Mill Lane", "Green Lane"),
-    "DE": ("Hauptstraße", "Bahnhofstraße", "Gartenstraße", "Schillerstraße",
-           "Goethestraße", "Lindenweg", "Berliner Allee", "Mozartstraße"),
-    "FR": ("rue de la République", "avenue Jean Jaurès", "boulevard Voltaire",
-           "rue Victor Hugo", "place de la Mairie", "rue des Lilas"),
-    "IT": ("Via Roma", "Via Garibaldi", "Corso Vittorio Emanuele II", "Via Dante",
-           "Via Mazzini", "Viale Europa"),
-    "ES": ("Calle Mayor", "Calle de Alcalá", "Avenida de la Constitución", "Calle Real",
-           "Calle San Fernando", "Paseo de la Castellana"),
-    "PL": ("ul. Marszałkowska", "ul. Długa", "ul. Piotrkowska", "ul. Floriańska",
-           "ul. Polna", "ul. Lipowa"),
+    "US": (
+        "Maple Ave",
+        "Oak St",
+        "Pine St",
+        "Cedar Ln",
+        "Elm St",
+        "Washington Blvd",
+        "Lakeview Dr",
+        "Park Ave",
+        "Highland Ave",
+        "Main St",
+        "2nd Ave",
+    ),
+    "CA": (
+        "King St W",
+        "Queen St E",
+        "Rue Sainte-Catherine",
+        "Granville St",
+        "Jasper Ave",
+        "Barrington St",
+        "Portage Ave",
+        "Bank St",
+    ),
+    "UK": (
+        "High Street",
+        "Station Road",
+        "Church Lane",
+        "Victoria Road",
+        "Park Road",
+        "Queens Road",
+        "Mill Lane",
+        "Green Lane",
+    ),
+    "DE": (
+        "Hauptstraße",
+        "Bahnhofstraße",
+        "Gartenstraße",
+        "Schillerstraße",
+        "Goethestraße",
+        "Lindenweg",
+        "Berliner Allee",
+        "Mozartstraße",
+    ),
+    "FR": (
+        "rue de la République",
+        "avenue Jean Jaurès",
+        "boulevard Voltaire",
+        "rue Victor Hugo",
+        "place de la Mairie",
+        "rue des Lilas",
+    ),
+    "IT": (
+        "Via Roma",
+        "Via Garibaldi",
+        "Corso Vittorio Emanuele II",
+        "Via Dante",
+        "Via Mazzini",
+        "Viale Europa",
+    ),
+    "ES": (
+        "Calle Mayor",
+        "Calle de Alcalá",
+        "Avenida de la Constitución",
+        "Calle Real",
+        "Calle San Fernando",
+        "Paseo de la Castellana",
+    ),
+    "PL": (
+        "ul. Marszałkowska",
+        "ul. Długa",
+        "ul. Piotrkowska",
+        "ul. Floriańska",
+        "ul. Polna",
+        "ul. Lipowa",
+    ),
     "JP": ("本町", "中央", "栄町", "緑町", "旭町", "幸町"),
 }
 NAMES = {
-    "US": (("James", "Mary", "Robert", "Patricia", "Michael", "Jennifer", "David",
-            "Linda", "Daniel", "Emily", "Kevin", "Sarah", "Brian", "Megan"),
-           ("Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller",
-            "Davis", "Rodriguez", "Martinez", "Wilson", "Anderson", "Taylor", "Lee")),
-    "CA": (("Liam", "Olivia", "Noah", "Emma", "Étienne", "Chloé", "William", "Sophie",
-            "Benjamin", "Charlotte"),
-           ("Tremblay", "Gagnon", "Roy", "Côté", "Smith", "Brown", "Wilson", "Martin",
-            "MacDonald", "Campbell")),
-    "UK": (("Oliver", "Amelia", "Harry", "Isla", "George", "Emily", "Jack", "Sophie",
-            "Charlie", "Grace"),
-           ("Smith", "Jones", "Taylor", "Brown", "Wilson", "Evans", "Thomas", "Roberts",
-            "Walker", "Wright")),
-    "DE": (("Lukas", "Anna", "Maximilian", "Laura", "Jonas", "Lea", "Felix", "Sophie",
-            "Paul", "Marie", "Tobias", "Julia"),
-           ("Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner",
-            "Becker", "Hoffmann", "Schäfer", "Koch", "Richter")),
-    "FR": (("Camille", "Louis", "Léa", "Hugo", "Manon", "Lucas", "Chloé", "Nathan"),
-           ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit",
-            "Durand", "Leroy", "Moreau")),
-    "IT": (("Giulia", "Marco", "Francesca", "Luca", "Chiara", "Alessandro", "Sara",
-            "Matteo"),
-           ("Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo",
-            "Ricci")),
-    "ES": (("Lucía", "Hugo", "Martina", "Daniel", "Sofía", "Pablo", "Carmen", "Javier"),
-           ("García", "Fernández", "González", "Rodríguez", "López", "Martínez",
-            "Sánchez", "Pérez")),
-    "PL": (("Jakub", "Zuzanna", "Antoni", "Julia", "Jan", "Maja", "Szymon", "Hanna"),
-           ("Nowak", "Wójcik", "Kowalczyk", "Woźniak", "Mazur", "Krawczyk", "Kaczmarek",
-            "Zając")),
-    "JP": (("健太", "美咲", "翔", "陽子", "大輔", "さくら", "拓也", "結衣"),
-           ("佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村")),
+    "US": (
+        (
+            "James",
+            "Mary",
+            "Robert",
+            "Patricia",
+            "Michael",
+            "Jennifer",
+            "David",
+            "Linda",
+            "Daniel",
+            "Emily",
+            "Kevin",
+            "Sarah",
+            "Brian",
+            "Megan",
+        ),
+        (
+            "Smith",
+            "Johnson",
+            "Williams",
+            "Brown",
+            "Jones",
+            "Garcia",
+            "Miller",
+            "Davis",
+            "Rodriguez",
+            "Martinez",
+            "Wilson",
+            "Anderson",
+            "Taylor",
+            "Lee",
+        ),
+    ),
+    "CA": (
+        (
+            "Liam",
+            "Olivia",
+            "Noah",
+            "Emma",
+            "Étienne",
+            "Chloé",
+            "William",
+            "Sophie",
+            "Benjamin",
+            "Charlotte",
+        ),
+        (
+            "Tremblay",
+            "Gagnon",
+            "Roy",
+            "Côté",
+            "Smith",
+            "Brown",
+            "Wilson",
+            "Martin",
+            "MacDonald",
+            "Campbell",
+        ),
+    ),
+    "UK": (
+        (
+            "Oliver",
+            "Amelia",
+            "Harry",
+            "Isla",
+            "George",
+            "Emily",
+            "Jack",
+            "Sophie",
+            "Charlie",
+            "Grace",
+        ),
+        (
+            "Smith",
+            "Jones",
+            "Taylor",
+            "Brown",
+            "Wilson",
+            "Evans",
+            "Thomas",
+            "Roberts",
+            "Walker",
+            "Wright",
+        ),
+    ),
+    "DE": (
+        (
+            "Lukas",
+            "Anna",
+            "Maximilian",
+            "Laura",
+            "Jonas",
+            "Lea",
+            "Felix",
+            "Sophie",
+            "Paul",
+            "Marie",
+            "Tobias",
+            "Julia",
+        ),
+        (
+            "Müller",
+            "Schmidt",
+            "Schneider",
+            "Fischer",
+            "Weber",
+            "Meyer",
+            "Wagner",
+            "Becker",
+            "Hoffmann",
+            "Schäfer",
+            "Koch",
+            "Richter",
+        ),
+    ),
+    "FR": (
+        ("Camille", "Louis", "Léa", "Hugo", "Manon", "Lucas", "Chloé", "Nathan"),
+        (
+            "Martin",
+            "Bernard",
+            "Dubois",
+            "Thomas",
+            "Robert",
+            "Richard",
+            "Petit",
+            "Durand",
+            "Leroy",
+            "Moreau",
+        ),
+    ),
+    "IT": (
+        (
+            "Giulia",
+            "Marco",
+            "Francesca",
+            "Luca",
+            "Chiara",
+            "Alessandro",
+            "Sara",
+            "Matteo",
+        ),
+        (
+            "Rossi",
+            "Russo",
+            "Ferrari",
+            "Esposito",
+            "Bianchi",
+            "Romano",
+            "Colombo",
+            "Ricci",
+        ),
+    ),
+    "ES": (
+        ("Lucía", "Hugo", "Martina", "Daniel", "Sofía", "Pablo", "Carmen", "Javier"),
+        (
+            "García",
+            "Fernández",
+            "González",
+            "Rodríguez",
+            "López",
+            "Martínez",
+            "Sánchez",
+            "Pérez",
+        ),
+    ),
+    "PL": (
+        ("Jakub", "Zuzanna", "Antoni", "Julia", "Jan", "Maja", "Szymon", "Hanna"),
+        (
+            "Nowak",
+            "Wójcik",
+            "Kowalczyk",
+            "Woźniak",
+            "Mazur",
+            "Krawczyk",
+            "Kaczmarek",
+            "Zając",
+        ),
+    ),
+    "JP": (
+        ("健太", "美咲", "翔", "陽子", "大輔", "さくら", "拓也", "結衣"),
+        ("佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村"),
+    ),
 }
 COMPANIES = {
-    "US": ("Brightline Dental Group LLC", "Harbor Street Cafe Inc.",
-           "Summit Valley School District", "Northwind Logistics LLC"),
-    "CA": ("Maple Leaf Design Inc.", "Boréal Services Ltée", "Prairie Office Supply Ltd."),
+    "US": (
+        "Brightline Dental Group LLC",
+        "Harbor Street Cafe Inc.",
+        "Summit Valley School District",
+        "Northwind Logistics LLC",
+    ),
+    "CA": (
+        "Maple Leaf Design Inc.",
+        "Boréal Services Ltée",
+        "Prairie Office Supply Ltd.",
+    ),
     "UK": ("Thames Valley Joinery Ltd", "Northgate Consulting Ltd", "Fenwick & Co LLP"),
-    "DE": ("Müller & Partner GmbH", "Schneider Bürotechnik GmbH",
-           "Praxis Dr. Weber", "Becker Gastronomie GmbH & Co. KG"),
+    "DE": (
+        "Müller & Partner GmbH",
+        "Schneider Bürotechnik GmbH",
+        "Praxis Dr. Weber",
+        "Becker Gastronomie GmbH & Co. KG",
+    ),
     "FR": ("Atelier Dubois SARL", "Boulangerie Martin SAS", "Cabinet Leroy"),
     "IT": ("Rossi Forniture S.r.l.", "Studio Bianchi S.r.l.", "Ristorante Da Luca"),
-    "ES": ("Distribuciones García S.L.", "Clínica Dental López S.L.",
-           "Talleres Pérez S.A."),
+    "ES": (
+        "Distribuciones García S.L.",
+        "Clínica Dental López S.L.",
+        "Talleres Pérez S.A.",
+    ),
     "PL": ("Nowak Serwis Sp. z o.o.", "Biuro Rachunkowe Mazur s.c."),
     "JP": ("株式会社山田商事", "有限会社鈴木工務店", "合同会社高橋デザイン"),
 }
 # (carrier, shippingService, tracking template: # digit, A letter, X alnum)
 CARRIERS = {
-    "US": (("UPS", "UPS Ground", "1ZXXXXXX03########"),
-           ("USPS", "USPS Ground Advantage", "9400##################"),
-           ("FedEx", "FedEx Home Delivery", "############"),
-           ("Amazon Shipping", "Amazon Shipping Ground", "TBA############")),
-    "CA": (("Canada Post", "Expedited Parcel", "################"),
-           ("Purolator", "Purolator Ground", "############"),
-           ("UPS", "UPS Standard", "1ZXXXXXX11########")),
-    "UK": (("Royal Mail", "Royal Mail Tracked 48", "AA#########GB"),
-           ("DPD", "DPD Next Day", "15501#########"),
-           ("Evri", "Evri Tracked", "H0XXXXA#########"),
-           ("Parcelforce", "Parcelforce express48", "AA#######")),
-    "EU": (("DHL", "DHL Paket", "00340434############"),
-           ("DPD", "DPD Classic", "0150##########"),
-           ("GLS", "GLS BusinessParcel", "###########"),
-           ("UPS", "UPS Standard", "1ZXXXXXX68########"),
-           ("Hermes", "Hermes Paket", "H1##################")),
-    "JP": (("Yamato Transport", "宅急便", "############"),
-           ("Sagawa Express", "飛脚宅配便", "############"),
-           ("Japan Post", "ゆうパック", "############")),
+    "US": (
+        ("UPS", "UPS Ground", "1ZXXXXXX03########"),
+        ("USPS", "USPS Ground Advantage", "9400##################"),
+        ("FedEx", "FedEx Home Delivery", "############"),
+        ("Amazon Shipping", "Amazon Shipping Ground", "TBA############"),
+    ),
+    "CA": (
+        ("Canada Post", "Expedited Parcel", "################"),
+        ("Purolator", "Purolator Ground", "############"),
+        ("UPS", "UPS Standard", "1ZXXXXXX11########"),
+    ),
+    "UK": (
+        ("Royal Mail", "Royal Mail Tracked 48", "AA#########GB"),
+        ("DPD", "DPD Next Day", "15501#########"),
+        ("Evri", "Evri Tracked", "H0XXXXA#########"),
+        ("Parcelforce", "Parcelforce express48", "AA#######"),
+    ),
+    "EU": (
+        ("DHL", "DHL Paket", "00340434############"),
+        ("DPD", "DPD Classic", "0150##########"),
+        ("GLS", "GLS BusinessParcel", "###########"),
+        ("UPS", "UPS Standard", "1ZXXXXXX68########"),
+        ("Hermes", "Hermes Paket", "H1##################"),
+    ),
+    "JP": (
+        ("Yamato Transport", "宅急便", "############"),
+        ("Sagawa Express", "飛脚宅配便", "############"),
+        ("Japan Post", "ゆうパック", "############"),
+    ),
 }
 WAREHOUSES = {
-    "NA": {"name": "Demo NA Fulfillment", "addressLine1": "2100 Commerce Way",
-           "city": "Reno", "stateOrRegion": "NV", "postalCode": "89502",
-           "countryCode": "US"},
-    "EU": {"name": "Demo EU Versandlager", "addressLine1": "Industriestraße 5",
-           "city": "Obernburg am Main", "stateOrRegion": "Bayern",
-           "postalCode": "63785", "countryCode": "DE"},
-    "UK": {"name": "Demo EU UK Warehouse", "addressLine1": "Unit 7, Enterprise Park",
-           "city": "Milton Keynes", "stateOrRegion": "England", "postalCode": "MK1 1AA",
-           "countryCode": "GB"},
-    "FE": {"name": "デモ物流センター", "addressLine1": "塩浜2-13-1", "city": "市川市",
-           "stateOrRegion": "千葉県", "postalCode": "272-0127", "countryCode": "JP"},
+    "NA": {
+        "name": "Demo NA Fulfillment",
+        "addressLine1": "2100 Commerce Way",
+        "city": "Reno",
+        "stateOrRegion": "NV",
+        "postalCode": "89502",
+        "countryCode": "US",
+    },
+    "EU": {
+        "name": "Demo EU Versandlager",
+        "addressLine1": "Industriestraße 5",
+        "city": "Obernburg am Main",
+        "stateOrRegion": "Bayern",
+        "postalCode": "63785",
+        "countryCode": "DE",
+    },
+    "UK": {
+        "name": "Demo EU UK Warehouse",
+        "addressLine1": "Unit 7, Enterprise Park",
+        "city": "Milton Keynes",
+        "stateOrRegion": "England",
+        "postalCode": "MK1 1AA",
+        "countryCode": "GB",
+    },
+    "FE": {
+        "name": "デモ物流センター",
+        "addressLine1": "塩浜2-13-1",
+        "city": "市川市",
+        "stateOrRegion": "千葉県",
+        "postalCode": "272-0127",
+        "countryCode": "JP",
+    },
 }
 BUYER_CANCEL_REASONS = (
-    "Order Created by Mistake", "Item is no longer needed",
-    "Found a better price elsewhere", "Shipping cost too high",
-    "Delivery date too late", "Need to change shipping address",
+    "Order Created by Mistake",
+    "Item is no longer needed",
+    "Found a better price elsewhere",
+    "Shipping cost too high",
+    "Delivery date too late",
+    "Need to change shipping address",
 )
 CANCEL_EXECUTION = (
-    ("BUYER", "BuyerCanceled"), ("MERCHANT", "NoInventory"),
-    ("MERCHANT", "ShippingAddressUndeliverable"), ("AMAZON", "PaymentNotAuthorized"),
+    ("BUYER", "BuyerCanceled"),
+    ("MERCHANT", "NoInventory"),
+    ("MERCHANT", "ShippingAddressUndeliverable"),
+    ("AMAZON", "PaymentNotAuthorized"),
 )
 GIFT_MESSAGES = {
-    "en": ("Happy birthday! Love, Sam", "Merry Christmas from all of us!",
-           "Congratulations on the new home!"),
-    "de": ("Alles Gute zum Geburtstag!", "Frohe Weihnachten, eure Anna",
-           "Herzlichen Glückwunsch zur neuen Wohnung!"),
+    "en": (
+        "Happy birthday! Love, Sam",
+        "Merry Christmas from all of us!",
+        "Congratulations on the new home!",
+    ),
+    "de": (
+        "Alles Gute zum Geburtstag!",
+        "Frohe Weihnachten, eure Anna",
+        "Herzlichen Glückwunsch zur neuen Wohnung!",
+    ),
     "fr": ("Joyeux anniversaire ! Bises, Léa", "Joyeux Noël à toute la famille !"),
     "it": ("Buon compleanno! Un abbraccio", "Buon Natale da tutti noi!"),
     "es": ("¡Feliz cumpleaños! Un abrazo", "¡Feliz Navidad!"),
@@ -431,11 +933,20 @@ GIFT_MESSAGES = {
     "ja": ("お誕生日おめでとう！", "いつもありがとう。ささやかな贈り物です。"),
 }
 VAT_FORMATS = {
-    "DE": "DE#########", "FR": "FRXX#########", "IT": "IT###########",
-    "ES": "ESA#######A", "UK": "GB#########", "PL": "PL##########",
+    "DE": "DE#########",
+    "FR": "FRXX#########",
+    "IT": "IT###########",
+    "ES": "ESA#######A",
+    "UK": "GB#########",
+    "PL": "PL##########",
 }
-PROMOTIONS = ("AUTUMN-SALE-2026", "BLACK-FRIDAY-EARLY", "PRIME-EXCLUSIVE-10",
-              "BUY2SAVE15", "LIGHTNING-DEAL")
+PROMOTIONS = (
+    "AUTUMN-SALE-2026",
+    "BLACK-FRIDAY-EARLY",
+    "PRIME-EXCLUSIVE-10",
+    "BUY2SAVE15",
+    "LIGHTNING-DEAL",
+)
 
 
 # ---------------------------------------------------------------------------
@@ -445,12 +956,16 @@ PROMOTIONS = ("AUTUMN-SALE-2026", "BLACK-FRIDAY-EARLY", "PRIME-EXCLUSIVE-10",
 
 def parse_time(value: str) -> datetime:
     """Parse an ISO-8601 UTC string (``...Z`` or ``+00:00``) to an aware datetime."""
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
 
 
 def iso(value: datetime) -> str:
     """Format an aware datetime as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC, whole seconds)."""
-    return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        value.astimezone(timezone.utc)
+        .replace(microsecond=0)
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
 
 
 def _pattern(rng: random.Random, template: str) -> str:
@@ -619,8 +1134,9 @@ class _Line:
     shipped: int = 0
 
 
-def item_money(line: _Line, market: Marketplace, tax_rate: Decimal,
-               vat_inside_item: bool) -> tuple[dict, Decimal]:
+def item_money(
+    line: _Line, market: Marketplace, tax_rate: Decimal, vat_inside_item: bool
+) -> tuple[dict, Decimal]:
     """Compute an item's ``proceeds`` object for one reading.
 
     Returns ``(proceeds, item_breakdown)``. VAT markets price gross: each
@@ -646,7 +1162,9 @@ def item_money(line: _Line, market: Marketplace, tax_rate: Decimal,
             shown[key] = value
     breakdowns = [{"type": "ITEM", "subtotal": money(shown["ITEM"], cur)}]
     if line.shipping:
-        breakdowns.append({"type": "SHIPPING", "subtotal": money(shown["SHIPPING"], cur)})
+        breakdowns.append(
+            {"type": "SHIPPING", "subtotal": money(shown["SHIPPING"], cur)}
+        )
     if line.gift_wrap:
         breakdowns.append(
             {"type": "GIFT_WRAP", "subtotal": money(shown["GIFT_WRAP"], cur)}
@@ -654,16 +1172,22 @@ def item_money(line: _Line, market: Marketplace, tax_rate: Decimal,
     if line.item_discount or line.shipping_discount:
         details = []
         if line.item_discount:
-            details.append({"subtype": "ITEM", "value": money(shown["DISCOUNT_ITEM"], cur)})
+            details.append(
+                {"subtype": "ITEM", "value": money(shown["DISCOUNT_ITEM"], cur)}
+            )
         if line.shipping_discount:
             details.append(
                 {"subtype": "SHIPPING", "value": money(shown["DISCOUNT_SHIPPING"], cur)}
             )
-        breakdowns.append({
-            "type": "DISCOUNT",
-            "subtotal": money(shown["DISCOUNT_ITEM"] + shown["DISCOUNT_SHIPPING"], cur),
-            "detailedBreakdowns": details,
-        })
+        breakdowns.append(
+            {
+                "type": "DISCOUNT",
+                "subtotal": money(
+                    shown["DISCOUNT_ITEM"] + shown["DISCOUNT_SHIPPING"], cur
+                ),
+                "detailedBreakdowns": details,
+            }
+        )
     tax_item = tax["ITEM"] + tax["DISCOUNT_ITEM"]
     tax_ship = tax["SHIPPING"] + tax["DISCOUNT_SHIPPING"]
     details = [{"subtype": "ITEM", "value": money(tax_item, cur)}]
@@ -671,14 +1195,19 @@ def item_money(line: _Line, market: Marketplace, tax_rate: Decimal,
         details.append({"subtype": "SHIPPING", "value": money(tax_ship, cur)})
     if line.gift_wrap:
         details.append({"subtype": "GIFT_WRAP", "value": money(tax["GIFT_WRAP"], cur)})
-    breakdowns.append({
-        "type": "TAX",
-        "subtotal": money(tax_item + tax_ship + tax["GIFT_WRAP"], cur),
-        "detailedBreakdowns": details,
-    })
+    breakdowns.append(
+        {
+            "type": "TAX",
+            "subtotal": money(tax_item + tax_ship + tax["GIFT_WRAP"], cur),
+            "detailedBreakdowns": details,
+        }
+    )
     total = sum(
-        (Decimal(entry["subtotal"]["amount"]) for entry in breakdowns
-         if not (vat and vat_inside_item and entry["type"] == "TAX")),
+        (
+            Decimal(entry["subtotal"]["amount"])
+            for entry in breakdowns
+            if not (vat and vat_inside_item and entry["type"] == "TAX")
+        ),
         Decimal(0),
     )
     proceeds = {"proceedsTotal": money(total, cur), "breakdowns": breakdowns}
@@ -692,8 +1221,9 @@ def _order_proceeds(items: list[dict], currency: str, tax_included: bool) -> dic
             totals[entry["type"]] = totals.get(entry["type"], Decimal(0)) + Decimal(
                 entry["subtotal"]["amount"]
             )
-    order_types = [t for t in ("ITEM", "SHIPPING", "GIFT_WRAP", "DISCOUNT", "TAX")
-                   if t in totals]
+    order_types = [
+        t for t in ("ITEM", "SHIPPING", "GIFT_WRAP", "DISCOUNT", "TAX") if t in totals
+    ]
     grand = sum(
         (totals[t] for t in order_types if not (tax_included and t == "TAX")),
         Decimal(0),
@@ -770,20 +1300,22 @@ class _Builder:
         else:
             city, state, postal = rng.choice(CITIES[code])
             phone = {
-                "UK": "+44 7700 900###", "DE": "+49 15# ########",
-                "FR": "+33 6 ## ## ## ##", "IT": "+39 3## ### ####",
-                "ES": "+34 6## ### ###", "PL": "+48 5## ### ###",
+                "UK": "+44 7700 900###",
+                "DE": "+49 15# ########",
+                "FR": "+33 6 ## ## ## ##",
+                "IT": "+39 3## ### ####",
+                "ES": "+34 6## ### ###",
+                "PL": "+48 5## ### ###",
                 "JP": "+81 90-####-####",
             }[code]
             phone = _pattern(rng, phone)
         street = rng.choice(STREETS[code])
         number = rng.randrange(1, 250)
-        if code in ("US", "CA", "UK"):
-            line1 = f"{number} {street}"
-        elif code == "FR":
+        if code in ("US", "CA", "UK") or code == "FR":
             line1 = f"{number} {street}"
         elif code == "JP":
-            line1 = f"{street}{rng.randrange(1, 6)}-{rng.randrange(1, 30)}-{number % 20 + 1}"
+            block = f"{rng.randrange(1, 6)}-{rng.randrange(1, 30)}"
+            line1 = f"{street}{block}-{number % 20 + 1}"
         else:
             line1 = f"{street} {number}"
         address = {"name": name}
@@ -810,8 +1342,10 @@ class _Builder:
         address["countryCode"] = market.country
         address["phone"] = phone
         address["addressType"] = "COMMERCIAL" if business else "RESIDENTIAL"
-        local = "".join(rng.choice(string.ascii_lowercase + string.digits)
-                        for _ in range(rng.randrange(12, 17)))
+        local = "".join(
+            rng.choice(string.ascii_lowercase + string.digits)
+            for _ in range(rng.randrange(12, 17))
+        )
         buyer = {"buyerName": name, "buyerEmail": f"{local}@{market.email_domain}"}
         tax = None
         if business:
@@ -820,20 +1354,23 @@ class _Builder:
                 buyer["buyerPurchaseOrderNumber"] = _pattern(rng, "PO-2026-#####")
             if code in VAT_FORMATS:
                 tax = {
-                    "taxRegistrations": [{
-                        "entityType": "BUYER",
-                        "legalName": company,
-                        "taxRegistrationType": "VAT",
-                        "taxRegistrationNumber": _pattern(rng, VAT_FORMATS[code]),
-                    }],
+                    "taxRegistrations": [
+                        {
+                            "entityType": "BUYER",
+                            "legalName": company,
+                            "taxRegistrationType": "VAT",
+                            "taxRegistrationNumber": _pattern(rng, VAT_FORMATS[code]),
+                        }
+                    ],
                     "taxInvoicing": {"buyerInvoicePreference": "BUSINESS"},
                 }
         return _Customer(buyer, address, tax, business, tax_rate)
 
     # -- times -------------------------------------------------------------
     def later(self, base: datetime, low_minutes: int, high_minutes: int) -> datetime:
-        value = base + timedelta(seconds=self.rng.randrange(low_minutes * 60,
-                                                            high_minutes * 60 + 1))
+        value = base + timedelta(
+            seconds=self.rng.randrange(low_minutes * 60, high_minutes * 60 + 1)
+        )
         return max(base, min(value, self.limit))
 
     # -- statuses ----------------------------------------------------------
@@ -841,27 +1378,55 @@ class _Builder:
         rng = self.rng
         if channel == "AMAZON":
             if age < timedelta(hours=2):
-                return _weighted(rng, (("PENDING", 30), ("UNSHIPPED", 65),
-                                       ("CANCELLED", 5)))
+                return _weighted(
+                    rng, (("PENDING", 30), ("UNSHIPPED", 65), ("CANCELLED", 5))
+                )
             if age < timedelta(days=2):
-                return _weighted(rng, (("SHIPPED", 55), ("UNSHIPPED", 30),
-                                       ("PENDING", 7), ("CANCELLED", 8)))
-            return _weighted(rng, (("SHIPPED", 87), ("UNSHIPPED", 3), ("PENDING", 2),
-                                   ("CANCELLED", 8)))
+                return _weighted(
+                    rng,
+                    (
+                        ("SHIPPED", 55),
+                        ("UNSHIPPED", 30),
+                        ("PENDING", 7),
+                        ("CANCELLED", 8),
+                    ),
+                )
+            return _weighted(
+                rng,
+                (("SHIPPED", 87), ("UNSHIPPED", 3), ("PENDING", 2), ("CANCELLED", 8)),
+            )
         if age < timedelta(hours=12):
-            return _weighted(rng, (("UNSHIPPED", 80), ("PENDING", 12), ("CANCELLED", 5),
-                                   ("SHIPPED", 3)))
-        return _weighted(rng, (("UNSHIPPED", 50), ("SHIPPED", 25),
-                               ("PARTIALLY_SHIPPED", 7), ("PENDING", 5),
-                               ("CANCELLED", 13)))
+            return _weighted(
+                rng,
+                (("UNSHIPPED", 80), ("PENDING", 12), ("CANCELLED", 5), ("SHIPPED", 3)),
+            )
+        return _weighted(
+            rng,
+            (
+                ("UNSHIPPED", 50),
+                ("SHIPPED", 25),
+                ("PARTIALLY_SHIPPED", 7),
+                ("PENDING", 5),
+                ("CANCELLED", 13),
+            ),
+        )
 
     # -- one order ---------------------------------------------------------
-    def order(self, seller: Seller, market: Marketplace, channel: str,
-              created: datetime, status: str, replacement_of: dict | None = None,
-              last_updated: datetime | None = None) -> dict:
+    def order(
+        self,
+        seller: Seller,
+        market: Marketplace,
+        channel: str,
+        created: datetime,
+        status: str,
+        replacement_of: dict | None = None,
+        last_updated: datetime | None = None,
+    ) -> dict:
         """Build one v2026 ``Order`` (plus private ``_meta`` used for events)."""
         rng = self.rng
-        products = [p for p in seller.products if p.channels.get(market.code) == channel]
+        products = [
+            p for p in seller.products if p.channels.get(market.code) == channel
+        ]
         if replacement_of is not None:
             customer = replacement_of["_meta"]["customer"]
             business = customer.business
@@ -871,16 +1436,24 @@ class _Builder:
         prime = replacement_of is None and (
             rng.random() < (0.65 if channel == "AMAZON" else 0.12)
         )
-        lines = self._lines(rng, products, market, channel, status, prime, business,
-                            replacement_of)
+        lines = self._lines(
+            rng, products, market, channel, status, prime, business, replacement_of
+        )
         pending = status == "PENDING"
         if status == "PARTIALLY_SHIPPED" and sum(x.quantity for x in lines) < 2:
             status = "SHIPPED"  # a single unit cannot ship partially
-        executions = CANCEL_EXECUTION if channel == "MERCHANT" else (
-            ("BUYER", "BuyerCanceled"), ("AMAZON", "NoInventory"))
+        executions = (
+            CANCEL_EXECUTION
+            if channel == "MERCHANT"
+            else (("BUYER", "BuyerCanceled"), ("AMAZON", "NoInventory"))
+        )
         # partial cancellation, buyer cancellation requests, shipping
-        if (status in ("UNSHIPPED", "SHIPPED") and len(lines) >= 2
-                and replacement_of is None and rng.random() < 0.06):
+        if (
+            status in ("UNSHIPPED", "SHIPPED")
+            and len(lines) >= 2
+            and replacement_of is None
+            and rng.random() < 0.06
+        ):
             lines[-1].cancelled = rng.choice(executions[:3])
         if status == "CANCELLED":
             by, reason = rng.choice(executions)
@@ -888,8 +1461,12 @@ class _Builder:
                 lines[0].cancel_request = rng.choice(BUYER_CANCEL_REASONS)
             for line in lines:
                 line.cancelled = (by, reason)
-        if (channel == "MERCHANT" and status == "UNSHIPPED" and replacement_of is None
-                and rng.random() < 0.06):
+        if (
+            channel == "MERCHANT"
+            and status == "UNSHIPPED"
+            and replacement_of is None
+            and rng.random() < 0.06
+        ):
             rng.choice(lines).cancel_request = rng.choice(BUYER_CANCEL_REASONS)
         if status == "SHIPPED":
             for line in lines:
@@ -899,8 +1476,11 @@ class _Builder:
 
         if last_updated is None:
             low, high = {
-                "PENDING": (0, 10), "UNSHIPPED": (1, 45), "SHIPPED": (240, 2880),
-                "PARTIALLY_SHIPPED": (240, 2160), "CANCELLED": (10, 1440),
+                "PENDING": (0, 10),
+                "UNSHIPPED": (1, 45),
+                "SHIPPED": (240, 2880),
+                "PARTIALLY_SHIPPED": (240, 2160),
+                "CANCELLED": (10, 1440),
             }[status]
             last_updated = self.later(created, low, high)
         order_id = self.order_id(market)
@@ -909,10 +1489,13 @@ class _Builder:
             items.append(self._item(line, market, customer, pending, replacement_of))
         order: dict = {"orderId": order_id}
         if channel == "MERCHANT" and replacement_of is None and rng.random() < 0.1:
-            order["orderAliases"] = [{
-                "aliasId": f"{market.code}-{created:%Y%m%d}-{rng.randrange(10**5):05d}",
-                "aliasType": "SELLER_ORDER_ID",
-            }]
+            order["orderAliases"] = [
+                {
+                    "aliasId": f"{market.code}-{created:%Y%m%d}-"
+                    f"{rng.randrange(10**5):05d}",
+                    "aliasType": "SELLER_ORDER_ID",
+                }
+            ]
         order["createdTime"] = iso(created)
         order["lastUpdatedTime"] = iso(last_updated)
         programs = []
@@ -922,10 +1505,12 @@ class _Builder:
             programs.append("PRIME")
         order["programs"] = programs
         if replacement_of is not None:
-            order["associatedOrders"] = [{
-                "orderId": replacement_of["orderId"],
-                "associationType": "REPLACEMENT_ORIGINAL_ID",
-            }]
+            order["associatedOrders"] = [
+                {
+                    "orderId": replacement_of["orderId"],
+                    "associationType": "REPLACEMENT_ORIGINAL_ID",
+                }
+            ]
         order["salesChannel"] = {
             "channelName": "AMAZON",
             "marketplaceId": market.marketplace_id,
@@ -942,33 +1527,46 @@ class _Builder:
             order["recipient"] = {"deliveryAddress": address}
         if not pending:
             order["proceeds"] = _order_proceeds(
-                items, market.currency,
+                items,
+                market.currency,
                 self.vat_inside_item and market.vat_rate is not None,
             )
         if customer.tax:
             order["tax"] = customer.tax
-        order["fulfillment"] = self._fulfillment(channel, status, created, prime, market)
+        order["fulfillment"] = self._fulfillment(
+            channel, status, created, prime, market
+        )
         order["orderItems"] = items
         if channel == "MERCHANT" and any(line.shipped for line in lines):
             order["packages"] = [
                 self.package(seller, market, lines, items, created, last_updated)
             ]
-        order["_meta"] = {"customer": customer, "lines": lines, "seller": seller,
-                          "market": market, "channel": channel}
+        order["_meta"] = {
+            "customer": customer,
+            "lines": lines,
+            "seller": seller,
+            "market": market,
+            "channel": channel,
+        }
         return order
 
-    def _lines(self, rng, products, market, channel, status, prime, business,
-               replacement_of) -> list[_Line]:
+    def _lines(
+        self, rng, products, market, channel, status, prime, business, replacement_of
+    ) -> list[_Line]:
         if replacement_of is not None:
             original = replacement_of["_meta"]["lines"][0]
             return [_Line(product=original.product, quantity=1, unit=Decimal(0))]
-        count = int(_weighted(rng, (("1", 55), ("2", 25), ("3", 12), ("4", 5),
-                                    ("5", 3))))
+        count = int(
+            _weighted(rng, (("1", 55), ("2", 25), ("3", 12), ("4", 5), ("5", 3)))
+        )
         chosen = rng.sample(products, min(count, len(products)))
         lines = []
         for index, product in enumerate(chosen):
-            quantity = int(_weighted(rng, (("1", 55), ("2", 25), ("3", 10), ("4", 5),
-                                           ("5", 3), ("6", 2))))
+            quantity = int(
+                _weighted(
+                    rng, (("1", 55), ("2", 25), ("3", 10), ("4", 5), ("5", 3), ("6", 2))
+                )
+            )
             unit = product.prices[market.code]
             line = _Line(product=product, quantity=quantity, unit=unit)
             if business and rng.random() < 0.5:
@@ -1002,8 +1600,14 @@ class _Builder:
         else:
             lines[0].shipped = self.rng.randrange(1, lines[0].quantity)
 
-    def _item(self, line: _Line, market: Marketplace, customer: _Customer,
-              pending: bool, replacement_of: dict | None) -> dict:
+    def _item(
+        self,
+        line: _Line,
+        market: Marketplace,
+        customer: _Customer,
+        pending: bool,
+        replacement_of: dict | None,
+    ) -> dict:
         cur = market.currency
         product = line.product
         item: dict = {
@@ -1013,18 +1617,25 @@ class _Builder:
         }
         if replacement_of is not None:
             original_item = replacement_of["orderItems"][0]
-            item["associatedOrderItems"] = [{
-                "orderId": replacement_of["orderId"],
-                "orderItemId": original_item["orderItemId"],
-                "associationType": "REPLACEMENT_ORIGINAL_ID",
-            }]
-        title = product.titles.get(market.language) or next(iter(product.titles.values()))
+            item["associatedOrderItems"] = [
+                {
+                    "orderId": replacement_of["orderId"],
+                    "orderItemId": original_item["orderItemId"],
+                    "associationType": "REPLACEMENT_ORIGINAL_ID",
+                }
+            ]
+        title = product.titles.get(market.language) or next(
+            iter(product.titles.values())
+        )
         item["product"] = {
             "asin": product.asin,
             "title": title,
             "sellerSku": product.sku,
-            "condition": {"conditionType": "NEW", "conditionSubtype": "NEW",
-                          "conditionNote": ""},
+            "condition": {
+                "conditionType": "NEW",
+                "conditionSubtype": "NEW",
+                "conditionNote": "",
+            },
         }
         taxed = not (pending or replacement_of is not None)
         if not pending:
@@ -1035,8 +1646,9 @@ class _Builder:
                 }
                 item_amount = Decimal(0)
             else:
-                proceeds, item_amount = item_money(line, market, customer.tax_rate,
-                                                   self.vat_inside_item)
+                proceeds, item_amount = item_money(
+                    line, market, customer.tax_rate, self.vat_inside_item
+                )
             price = {"unitPrice": money(item_amount / line.quantity, cur)}
             if line.business_price:
                 price["priceDesignation"] = "BUSINESS_PRICE"
@@ -1050,10 +1662,14 @@ class _Builder:
         if market.code == "JP" and taxed and not line.cancelled:
             points = int(line.unit * line.quantity / 100)
             if points:
-                item["expense"] = {"pointsCost": {"pointsGranted": {
-                    "pointsNumber": points,
-                    "pointsMonetaryValue": money(points, cur),
-                }}}
+                item["expense"] = {
+                    "pointsCost": {
+                        "pointsGranted": {
+                            "pointsNumber": points,
+                            "pointsMonetaryValue": money(points, cur),
+                        }
+                    }
+                }
         if line.promotions and taxed and not line.cancelled:
             item["promotion"] = {
                 "breakdowns": [{"promotionId": pid} for pid in line.promotions]
@@ -1061,17 +1677,21 @@ class _Builder:
         cancellation = {}
         if line.cancel_request:
             cancellation["cancellationRequest"] = {
-                "requester": "BUYER", "cancelReason": line.cancel_request,
+                "requester": "BUYER",
+                "cancelReason": line.cancel_request,
             }
         if line.cancelled:
             cancellation["cancellationExecution"] = {
-                "cancelledBy": line.cancelled[0], "cancelReason": line.cancelled[1],
+                "cancelledBy": line.cancelled[0],
+                "cancelReason": line.cancelled[1],
             }
         if cancellation:
             item["cancellation"] = cancellation
         fulfillment: dict = {
             "quantityFulfilled": line.shipped,
-            "quantityUnfulfilled": 0 if line.cancelled else line.quantity - line.shipped,
+            "quantityUnfulfilled": 0
+            if line.cancelled
+            else line.quantity - line.shipped,
         }
         if line.gift_level and not pending:
             gift = {"giftWrapLevel": line.gift_level}
@@ -1080,10 +1700,14 @@ class _Builder:
             fulfillment["packing"] = {"giftOption": gift}
         item["fulfillment"] = fulfillment
         if market.vat_rate is None and taxed:
-            item["tax"] = {"taxCollections": [{
-                "model": "MARKETPLACE_FACILITATOR",
-                "responsibleParty": "Amazon Services LLC",
-            }]}
+            item["tax"] = {
+                "taxCollections": [
+                    {
+                        "model": "MARKETPLACE_FACILITATOR",
+                        "responsibleParty": "Amazon Services LLC",
+                    }
+                ]
+            }
         return item
 
     def _fulfillment(self, channel, status, created, prime, market) -> dict:
@@ -1093,13 +1717,18 @@ class _Builder:
             level = rng.choice(("STANDARD", "SECOND_DAY", "NEXT_DAY"))
         elif rng.random() < 0.15:
             level = "EXPEDITED"
-        result = {"fulfillmentStatus": status, "fulfilledBy": channel,
-                  "fulfillmentServiceLevel": level}
+        result = {
+            "fulfillmentStatus": status,
+            "fulfilledBy": channel,
+            "fulfillmentServiceLevel": level,
+        }
         day = created.replace(hour=0, minute=0, second=0)
         handling = 1 if level != "STANDARD" else rng.choice((1, 2, 2, 3))
         ship_end = day + timedelta(days=handling, hours=23, minutes=59, seconds=59)
-        result["shipByWindow"] = {"earliestDateTime": iso(created),
-                                  "latestDateTime": iso(ship_end)}
+        result["shipByWindow"] = {
+            "earliestDateTime": iso(created),
+            "latestDateTime": iso(ship_end),
+        }
         if channel == "MERCHANT":
             transit = {"US": 4, "CA": 5, "JP": 2}.get(market.code, 3)
             result["deliverByWindow"] = {
@@ -1108,9 +1737,16 @@ class _Builder:
             }
         return result
 
-    def package(self, seller: Seller, market: Marketplace, lines: list[_Line],
-                items: list[dict], created: datetime, shipped_at: datetime,
-                all_unshipped: bool = False) -> dict:
+    def package(
+        self,
+        seller: Seller,
+        market: Marketplace,
+        lines: list[_Line],
+        items: list[dict],
+        created: datetime,
+        shipped_at: datetime,
+        all_unshipped: bool = False,
+    ) -> dict:
         """A Seller Central package for the shipped units of ``lines``."""
         rng = self.rng
         if market.code == "JP":
@@ -1127,9 +1763,12 @@ class _Builder:
             if line.cancelled:
                 quantity = 0
             if quantity:
-                package_items.append({"orderItemId": item["orderItemId"],
-                                      "quantity": quantity})
-        label_time = max(created, shipped_at - timedelta(minutes=rng.randrange(20, 240)))
+                package_items.append(
+                    {"orderItemId": item["orderItemId"], "quantity": quantity}
+                )
+        label_time = max(
+            created, shipped_at - timedelta(minutes=rng.randrange(20, 240))
+        )
         return {
             "packageReferenceId": f"{rng.randrange(10**9, 10**10)}",
             "createdTime": iso(label_time),
@@ -1148,9 +1787,16 @@ class _Builder:
 # ---------------------------------------------------------------------------
 
 
-def generate(orders: int = 1000, seed: int = 42, vat_inside_item: bool = False,
-             start: str = "2026-11-01T12:00:00Z", *, days: int = 14,
-             events: int | None = None, name: str | None = None) -> dict:
+def generate(
+    orders: int = 1000,
+    seed: int = 42,
+    vat_inside_item: bool = False,
+    start: str = "2026-11-01T12:00:00Z",
+    *,
+    days: int = 14,
+    events: int | None = None,
+    name: str | None = None,
+) -> dict:
     """Generate a scenario dict (format ``spapi-sandbox/scenario@1``).
 
     Args:
@@ -1187,10 +1833,12 @@ def generate(orders: int = 1000, seed: int = 42, vat_inside_item: bool = False,
     shipped_by_seller: dict[str, list[dict]] = {s.seller_id: [] for s in sellers}
     for offset in reversed(offsets):  # chronological
         created = start_dt - timedelta(seconds=offset)
-        seller = rng.choices([s for s, _ in seller_weights],
-                             weights=[w for _, w in seller_weights], k=1)[0]
+        seller = rng.choices(
+            [s for s, _ in seller_weights], weights=[w for _, w in seller_weights], k=1
+        )[0]
         candidates = [
-            o for o in shipped_by_seller[seller.seller_id]
+            o
+            for o in shipped_by_seller[seller.seller_id]
             if created - parse_time(o["createdTime"]) > timedelta(days=1)
         ]
         if candidates and rng.random() < 0.015:
@@ -1200,18 +1848,32 @@ def generate(orders: int = 1000, seed: int = 42, vat_inside_item: bool = False,
             status = "SHIPPED" if channel == "AMAZON" else "UNSHIPPED"
             if created > start_dt - timedelta(hours=6):
                 status = "UNSHIPPED"
-            order = builder.order(seller, meta["market"], channel, created, status,
-                                  replacement_of=original)
+            order = builder.order(
+                seller,
+                meta["market"],
+                channel,
+                created,
+                status,
+                replacement_of=original,
+            )
         else:
-            market = MARKETPLACES[_weighted(rng, REGIONS[seller.region]["marketplaces"])]
+            market = MARKETPLACES[
+                _weighted(rng, REGIONS[seller.region]["marketplaces"])
+            ]
             channel = "AMAZON" if rng.random() < 0.55 else "MERCHANT"
             status = builder.status(channel, start_dt - created)
             order = builder.order(seller, market, channel, created, status)
             if status == "SHIPPED":
                 shipped_by_seller[seller.seller_id].append(order)
         built.append(order)
-    event_list = _events(builder, built, shipped_by_seller, sellers, start_dt,
-                         events if events is not None else max(6, min(30, orders // 50)))
+    event_list = _events(
+        builder,
+        built,
+        shipped_by_seller,
+        sellers,
+        start_dt,
+        events if events is not None else max(6, min(30, orders // 50)),
+    )
     scenario = {
         "format": FORMAT,
         "name": name or f"gen-{orders}-{seed}" + ("-vatin" if vat_inside_item else ""),
@@ -1246,12 +1908,24 @@ def _public(order: dict) -> dict:
     return {key: value for key, value in order.items() if key != "_meta"}
 
 
-EVENT_TYPES = ("package_shipped", "buyer_cancellation_request", "status_change",
-               "item_cancellation", "replacement_order", "order_cancellation")
+EVENT_TYPES = (
+    "package_shipped",
+    "buyer_cancellation_request",
+    "status_change",
+    "item_cancellation",
+    "replacement_order",
+    "order_cancellation",
+)
 
 
-def _events(builder: _Builder, built: list[dict], shipped_by_seller: dict,
-            sellers: list[Seller], start: datetime, count: int) -> list[dict]:
+def _events(
+    builder: _Builder,
+    built: list[dict],
+    shipped_by_seller: dict,
+    sellers: list[Seller],
+    start: datetime,
+    count: int,
+) -> list[dict]:
     """Timed events after ``start``; each targets a distinct order."""
     rng = builder.rng
     used: set[str] = set()
@@ -1260,21 +1934,33 @@ def _events(builder: _Builder, built: list[dict], shipped_by_seller: dict,
         return order["fulfillment"]["fulfillmentStatus"]
 
     def unshipped_fbm(order):
-        return (order["_meta"]["channel"] == "MERCHANT" and status_of(order) == "UNSHIPPED"
-                and not order.get("associatedOrders")
-                and not any(line.cancelled or line.cancel_request
-                            for line in order["_meta"]["lines"]))
+        return (
+            order["_meta"]["channel"] == "MERCHANT"
+            and status_of(order) == "UNSHIPPED"
+            and not order.get("associatedOrders")
+            and not any(
+                line.cancelled or line.cancel_request
+                for line in order["_meta"]["lines"]
+            )
+        )
 
     pools = {
         "package_shipped": [o for o in built if unshipped_fbm(o)],
         "buyer_cancellation_request": [o for o in built if unshipped_fbm(o)],
-        "item_cancellation": [o for o in built if unshipped_fbm(o)
-                              and len(o["orderItems"]) >= 2],
+        "item_cancellation": [
+            o for o in built if unshipped_fbm(o) and len(o["orderItems"]) >= 2
+        ],
         "order_cancellation": [o for o in built if unshipped_fbm(o)],
-        "status_change": [o for o in built if o["_meta"]["channel"] == "AMAZON"
-                          and status_of(o) == "UNSHIPPED"
-                          and not any(line.cancelled for line in o["_meta"]["lines"])],
-        "replacement_order": [o for s in sellers for o in shipped_by_seller[s.seller_id]],
+        "status_change": [
+            o
+            for o in built
+            if o["_meta"]["channel"] == "AMAZON"
+            and status_of(o) == "UNSHIPPED"
+            and not any(line.cancelled for line in o["_meta"]["lines"])
+        ],
+        "replacement_order": [
+            o for s in sellers for o in shipped_by_seller[s.seller_id]
+        ],
     }
     offsets = sorted(rng.randrange(2 * 60, 180 * 60) for _ in range(count))
     result = []
@@ -1297,14 +1983,25 @@ def _events(builder: _Builder, built: list[dict], shipped_by_seller: dict,
             event["orderItemId"] = order["orderItems"][-1]["orderItemId"]
         elif kind == "package_shipped":
             event["package"] = builder.package(
-                meta["seller"], meta["market"], meta["lines"], order["orderItems"],
-                parse_time(order["createdTime"]), at, all_unshipped=True,
+                meta["seller"],
+                meta["market"],
+                meta["lines"],
+                order["orderItems"],
+                parse_time(order["createdTime"]),
+                at,
+                all_unshipped=True,
             )
         elif kind == "replacement_order":
             channel = meta["channel"]
-            new = builder.order(meta["seller"], meta["market"], channel, at,
-                                "SHIPPED" if channel == "AMAZON" else "UNSHIPPED",
-                                replacement_of=order, last_updated=at)
+            new = builder.order(
+                meta["seller"],
+                meta["market"],
+                channel,
+                at,
+                "SHIPPED" if channel == "AMAZON" else "UNSHIPPED",
+                replacement_of=order,
+                last_updated=at,
+            )
             event["orderId"] = new["orderId"]
             event["order"] = _public(new)
         result.append(event)
@@ -1340,9 +2037,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", default="2026-11-01T12:00:00Z")
     parser.add_argument("--days", type=int, default=14)
     args = parser.parse_args(argv)
-    scenario = generate(orders=args.orders, seed=args.seed,
-                        vat_inside_item=args.vat_inside_item, start=args.start,
-                        days=args.days)
+    scenario = generate(
+        orders=args.orders,
+        seed=args.seed,
+        vat_inside_item=args.vat_inside_item,
+        start=args.start,
+        days=args.days,
+    )
     scenario_path, manifest_path = write(args.out, scenario)
     print(f"wrote {scenario_path} and {manifest_path}", file=sys.stdout)
     return 0

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
 from .money import amount, breakdown_sums, fmt, tax_arithmetic
@@ -35,12 +35,23 @@ FORMAT = "spapi-sandbox/manifest@1"
 
 #: Currency of each marketplace id (fallback when an order carries no money).
 MARKETPLACE_CURRENCY = {
-    "ATVPDKIKX0DER": "USD", "A2EUQ1WTGCTBG2": "CAD", "A1AM78C64UM0Y8": "MXN",
-    "A2Q3Y263D00KWC": "BRL", "A1PA6795UKMFR9": "EUR", "A13V1IB3VIYZZH": "EUR",
-    "APJ6JRA9NG5V4": "EUR", "A1RKKUPIHCS9HS": "EUR", "A1F83G8C2ARO7P": "GBP",
-    "A1C3SOZRARQ6R3": "PLN", "A1805IZSGTT6HS": "EUR", "AMEN7PMS3EDWL": "EUR",
-    "A28R8C7NBKEWEA": "EUR", "A2NODRKZP88ZB9": "SEK", "A1VC38T7YXB528": "JPY",
-    "A39IBJ37TRP1C6": "AUD", "A19VAU5U5O7RUS": "SGD",
+    "ATVPDKIKX0DER": "USD",
+    "A2EUQ1WTGCTBG2": "CAD",
+    "A1AM78C64UM0Y8": "MXN",
+    "A2Q3Y263D00KWC": "BRL",
+    "A1PA6795UKMFR9": "EUR",
+    "A13V1IB3VIYZZH": "EUR",
+    "APJ6JRA9NG5V4": "EUR",
+    "A1RKKUPIHCS9HS": "EUR",
+    "A1F83G8C2ARO7P": "GBP",
+    "A1C3SOZRARQ6R3": "PLN",
+    "A1805IZSGTT6HS": "EUR",
+    "AMEN7PMS3EDWL": "EUR",
+    "A28R8C7NBKEWEA": "EUR",
+    "A2NODRKZP88ZB9": "SEK",
+    "A1VC38T7YXB528": "JPY",
+    "A39IBJ37TRP1C6": "AUD",
+    "A19VAU5U5O7RUS": "SGD",
 }
 SKIP_STATUSES = ("PENDING", "PENDING_AVAILABILITY", "UNFULFILLABLE")
 SYNC_MARGIN = timedelta(minutes=2)
@@ -52,7 +63,7 @@ def dump_bytes(obj: dict) -> bytes:
 
 
 def _time(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
 
 
 def _currency(order: dict) -> str:
@@ -99,8 +110,11 @@ def order_entry(order: dict) -> dict:
     sums = breakdown_sums(proceeds.get("breakdowns"))
     programs = order.get("programs") or []
     replacement = next(
-        (a.get("orderId") for a in order.get("associatedOrders") or []
-         if a.get("associationType") == "REPLACEMENT_ORIGINAL_ID"),
+        (
+            a.get("orderId")
+            for a in order.get("associatedOrders") or []
+            if a.get("associationType") == "REPLACEMENT_ORIGINAL_ID"
+        ),
         None,
     )
     shipped_by_package: dict[str, int] = {}
@@ -128,15 +142,18 @@ def order_entry(order: dict) -> dict:
         fulfilled = (item.get("fulfillment") or {}).get("quantityFulfilled")
         if fulfilled is None:
             fulfilled = shipped_by_package.get(item["orderItemId"], 0)
-        items.append({
-            "orderItemId": item["orderItemId"],
-            "sellerSku": (item.get("product") or {}).get("sellerSku"),
-            "quantityOrdered": quantity,
-            "quantityCancelled": quantity if cancellation.get("cancellationExecution")
-            else 0,
-            "quantityShipped": fulfilled,
-            "itemAmount": fmt(item_sums.get("ITEM", Decimal(0)), currency),
-        })
+        items.append(
+            {
+                "orderItemId": item["orderItemId"],
+                "sellerSku": (item.get("product") or {}).get("sellerSku"),
+                "quantityOrdered": quantity,
+                "quantityCancelled": quantity
+                if cancellation.get("cancellationExecution")
+                else 0,
+                "quantityShipped": fulfilled,
+                "itemAmount": fmt(item_sums.get("ITEM", Decimal(0)), currency),
+            }
+        )
     packages = [
         {
             "packageReferenceId": package["packageReferenceId"],
@@ -154,7 +171,8 @@ def order_entry(order: dict) -> dict:
         "currency": currency,
         "channel": channel,
         "status": status,
-        "shippedOutside": channel == "FBM" and status in ("PARTIALLY_SHIPPED", "SHIPPED"),
+        "shippedOutside": channel == "FBM"
+        and status in ("PARTIALLY_SHIPPED", "SHIPPED"),
         "replacementOf": replacement,
         "business": "AMAZON_BUSINESS" in programs,
         "prime": "PRIME" in programs,
@@ -184,7 +202,9 @@ def _totals(orders: dict[str, dict]) -> dict:
             entry["currency"], Decimal(0)
         ) + Decimal(entry["grandTotal"])
         open_items = [
-            i for i in entry["items"] if i["quantityOrdered"] - i["quantityCancelled"] > 0
+            i
+            for i in entry["items"]
+            if i["quantityOrdered"] - i["quantityCancelled"] > 0
         ]
         if entry["channel"] == "FBM" and open_items:
             fbm_pickings += 1
@@ -201,8 +221,11 @@ def _totals(orders: dict[str, dict]) -> dict:
     }
 
 
-def build(scenario: dict, scenario_name: str | None = None,
-          scenario_bytes: bytes | None = None) -> dict:
+def build(
+    scenario: dict,
+    scenario_name: str | None = None,
+    scenario_bytes: bytes | None = None,
+) -> dict:
     """Build the manifest of ``scenario`` (a ``spapi-sandbox/scenario@1`` dict).
 
     Args:
@@ -253,11 +276,26 @@ def build(scenario: dict, scenario_name: str | None = None,
 # Comparison
 # ---------------------------------------------------------------------------
 
-_AMOUNT_FIELDS = ("grandTotal", "marketplaceFacilitatorTax", "shipping", "giftWrap",
-                  "discount", "tax")
-_PLAIN_FIELDS = ("marketplaceId", "currency", "status", "shippedOutside",
-                 "replacementOf", "business", "prime", "taxArithmetic", "giftMessages",
-                 "buyerCancellationRequested")
+_AMOUNT_FIELDS = (
+    "grandTotal",
+    "marketplaceFacilitatorTax",
+    "shipping",
+    "giftWrap",
+    "discount",
+    "tax",
+)
+_PLAIN_FIELDS = (
+    "marketplaceId",
+    "currency",
+    "status",
+    "shippedOutside",
+    "replacementOf",
+    "business",
+    "prime",
+    "taxArithmetic",
+    "giftMessages",
+    "buyerCancellationRequested",
+)
 _REQUIRED_FIELDS = ("channel", "grandTotal", "items")
 
 
@@ -275,7 +313,9 @@ def _compare_order(order_id: str, exp: dict, act: dict) -> list[str]:
         if key not in act:
             diffs.append(f"{where}: {key} missing (expected {exp[key]!r})")
     if "channel" in act and act["channel"] != exp["channel"]:
-        diffs.append(f"{where}: channel expected {exp['channel']}, got {act['channel']}")
+        diffs.append(
+            f"{where}: channel expected {exp['channel']}, got {act['channel']}"
+        )
     for key in _AMOUNT_FIELDS:
         if key in act and _dec(act[key]) != Decimal(exp[key]):
             diffs.append(f"{where}: {key} expected {exp[key]}, got {act[key]}")
@@ -290,8 +330,12 @@ def _compare_order(order_id: str, exp: dict, act: dict) -> list[str]:
             if got is None:
                 diffs.append(f"{where}: missing item {item_id} ({item['sellerSku']})")
                 continue
-            for key in ("quantityOrdered", "quantityCancelled", "quantityShipped",
-                        "sellerSku"):
+            for key in (
+                "quantityOrdered",
+                "quantityCancelled",
+                "quantityShipped",
+                "sellerSku",
+            ):
                 if key in got and got[key] != item[key]:
                     diffs.append(
                         f"{where}: item {item_id} {key} expected {item[key]!r}, "
@@ -308,10 +352,13 @@ def _compare_order(order_id: str, exp: dict, act: dict) -> list[str]:
             if item_id not in exp_items:
                 diffs.append(f"{where}: unexpected item {item_id}")
     if "packages" in act:
-        expected = sorted((p["carrier"] or "", p["trackingNumber"] or "")
-                          for p in exp["packages"])
-        got = sorted((p.get("carrier") or "", p.get("trackingNumber") or "")
-                     for p in act["packages"])
+        expected = sorted(
+            (p["carrier"] or "", p["trackingNumber"] or "") for p in exp["packages"]
+        )
+        got = sorted(
+            (p.get("carrier") or "", p.get("trackingNumber") or "")
+            for p in act["packages"]
+        )
         if expected != got:
             diffs.append(f"{where}: packages expected {expected}, got {got}")
     return diffs
@@ -364,7 +411,11 @@ def compare_section(expected: dict, actual: dict) -> list[str]:
             )
     for order_id in act_orders:
         if order_id not in exp_orders:
-            why = f" (expected skipped: {skipped[order_id]})" if order_id in skipped else ""
+            why = (
+                f" (expected skipped: {skipped[order_id]})"
+                if order_id in skipped
+                else ""
+            )
             diffs.append(f"unexpected order {order_id}{why}")
     for order_id, entry in exp_orders.items():
         if order_id in act_orders:
@@ -409,7 +460,9 @@ def compare(manifest: dict, actual: dict, seller_id: str | None = None) -> list[
     sellers = manifest.get("sellers", {})
     if seller_id is None:
         if len(sellers) != 1:
-            raise ValueError("seller_id is required for a manifest with several sellers")
+            raise ValueError(
+                "seller_id is required for a manifest with several sellers"
+            )
         seller_id = next(iter(sellers))
     if seller_id not in sellers:
         return [f"unknown seller {seller_id}"]

@@ -14,7 +14,15 @@ from decimal import ROUND_HALF_UP, Decimal
 ZERO_DECIMAL_CURRENCIES = frozenset({"JPY"})
 
 #: Canonical order of proceeds breakdown types in an order or item.
-BREAKDOWN_ORDER = ("ITEM", "SHIPPING", "GIFT_WRAP", "COD_FEE", "OTHER", "DISCOUNT", "TAX")
+BREAKDOWN_ORDER = (
+    "ITEM",
+    "SHIPPING",
+    "GIFT_WRAP",
+    "COD_FEE",
+    "OTHER",
+    "DISCOUNT",
+    "TAX",
+)
 
 
 def decimals(currency: str) -> int:
