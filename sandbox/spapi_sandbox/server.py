@@ -14,6 +14,7 @@ from .app import SandboxApp
 from .scenario import Scenario
 
 HOST = "127.0.0.1"
+POLL_SECONDS = 0.05  # how soon a stopped server notices (shutdown latency)
 
 
 @dataclass
@@ -42,7 +43,11 @@ def serve(
     if app is None:
         app = SandboxApp(scenario, speed=speed, rate_limits=rate_limits, frozen=frozen)
     server = make_server(HOST, port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="spapi-sandbox")
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": POLL_SECONDS},
+        name="spapi-sandbox",
+    )
     thread.daemon = True
     thread.start()
     try:

@@ -1,0 +1,223 @@
+"""The sandbox's answers parse with real SP-API client libraries, over HTTP.
+
+- python-amazon-sp-api 2.1.35 (``sp_api``), pointed at the sandbox as
+  ``shared/docs/sp-api-brief.md`` section 12 explains: an ``AccessTokenClient``
+  subclass with scheme ``http://`` and host ``127.0.0.1:PORT``, and
+  ``client.endpoint`` set after construction. Its module-global token cache is
+  cleared around each test.
+- Amazon's SDK ``amzn-sp-api`` (``spapi``), with ``oauth_endpoint`` and
+  ``endpoint`` pointing at the sandbox. It declares ``urllib3>=2.1`` and
+  ``requests>=2.32.3``, which would replace Odoo's pins, so it is installed with
+  ``--no-deps`` (see the README); it works with urllib3 1.26.
+
+Each library is skipped when not installed (failing instead when ``CI`` is set).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+
+import pytest
+
+from spapi_sandbox import serve
+from spapi_sandbox.samples import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    DE,
+    REFRESH_PII,
+    sample_scenario,
+)
+
+ALL_DATA = ["BUYER", "RECIPIENT", "PROCEEDS", "FULFILLMENT", "PACKAGES", "TAX"]
+
+
+def _import_or_skip(name: str, why: str):
+    try:
+        return pytest.importorskip(name, reason=why)
+    except pytest.skip.Exception:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is not installed ({why}); CI is set: not skipping")
+        raise
+
+
+@pytest.fixture
+def sandbox():
+    with serve(sample_scenario(12), frozen=True) as running:
+        yield running
+
+
+@pytest.fixture
+def sp_api(sandbox):
+    """python-amazon-sp-api objects wired to the sandbox."""
+    _import_or_skip("sp_api", "pip install python-amazon-sp-api==2.1.35")
+    from sp_api.auth import AccessTokenClient, access_token_client
+
+    access_token_client.cache.clear()
+    token_client = type(
+        "SandboxTokenClient",
+        (AccessTokenClient,),
+        {"scheme": "http://", "host": sandbox.url.removeprefix("http://")},
+    )
+    yield token_client
+    access_token_client.cache.clear()
+
+
+def _sp_api_client(cls, token_client, sandbox, refresh=REFRESH_PII, **kwargs):
+    from sp_api.base import Marketplaces
+
+    client = cls(
+        marketplace=Marketplaces.DE,
+        credentials={
+            "refresh_token": refresh,
+            "lwa_app_id": CLIENT_ID,
+            "lwa_client_secret": CLIENT_SECRET,
+        },
+        auth_token_client_class=token_client,
+        **kwargs,
+    )
+    client.endpoint = sandbox.url
+    return client
+
+
+def test_python_amazon_sp_api_round_trip(sandbox, sp_api):
+    from sp_api.api import Orders, Sellers
+    from sp_api.base import SellingApiBadRequestException
+
+    sellers = _sp_api_client(Sellers, sp_api, sandbox)
+    participations = sellers.get_marketplace_participation()
+    assert [p["marketplace"]["id"] for p in participations.payload][0] == DE
+    assert participations.rate_limit == "0.016"
+
+    orders = _sp_api_client(Orders, sp_api, sandbox, version="2026-01-01")
+    seen, response, pages = [], None, 0
+    while pages < 10:
+        kwargs = {"paginationToken": response.next_token} if response else {}
+        if not kwargs:
+            kwargs = {
+                "createdAfter": "2020-01-01T00:00:00Z",
+                "maxResultsPerPage": 5,
+                "includedData": ALL_DATA,
+                "fulfillmentStatuses": ["UNSHIPPED", "PARTIALLY_SHIPPED"],
+            }
+        response = orders.search_orders(**kwargs)
+        pages += 1
+        seen += [order["orderId"] for order in response.payload["orders"]]
+        if not response.next_token:
+            break
+    assert pages == 3 and len(seen) == len(set(seen)) == 12
+    assert "createdBefore" in response.payload
+
+    order = orders.get_order(seen[0], includedData=ALL_DATA).payload["order"]
+    assert order["buyer"]["buyerName"]
+    with pytest.raises(SellingApiBadRequestException) as error:
+        orders.search_orders(createdAfter="2020-01-01", lastUpdatedAfter="2020-01-01")
+    assert error.value.amzn_code == "InvalidInput"
+
+    v0 = _sp_api_client(Orders, sp_api, sandbox)
+    item = order["orderItems"][0]
+    confirmed = v0.confirm_shipment(
+        seen[0],
+        marketplaceId=DE,
+        packageDetail={
+            "packageReferenceId": "1",
+            "carrierCode": "DHL",
+            "trackingNumber": "00340434161094042557",
+            "shipDate": "2026-11-01T09:00:00Z",
+            "orderItems": [
+                {
+                    "orderItemId": item["orderItemId"],
+                    "quantity": item["quantityOrdered"],
+                }
+            ],
+        },
+    )
+    assert confirmed.payload == {"status_code": 204}
+    stored = sandbox.app.order_state(seen[0])["order"]
+    assert stored["fulfillment"]["fulfillmentStatus"] == "PARTIALLY_SHIPPED"
+
+
+def test_python_amazon_sp_api_throttle_and_auth_errors(sandbox, sp_api):
+    from sp_api.api import Orders
+    from sp_api.base import (
+        SellingApiForbiddenException,
+        SellingApiRequestThrottledException,
+    )
+
+    orders = _sp_api_client(Orders, sp_api, sandbox, version="2026-01-01")
+    sandbox.app.add_faults({"operation": "searchOrders", "status": 429})
+    with pytest.raises(SellingApiRequestThrottledException) as throttled:
+        orders.search_orders(createdAfter="2020-01-01T00:00:00Z")
+    assert throttled.value.amzn_code == "QuotaExceeded"
+    sandbox.app.add_faults({"operation": "searchOrders", "status": 403})
+    with pytest.raises(SellingApiForbiddenException) as forbidden:
+        orders.search_orders(createdAfter="2020-01-01T00:00:00Z")
+    assert "expired" in forbidden.value.message
+    assert orders.search_orders(createdAfter="2020-01-01T00:00:00Z").payload["orders"]
+
+
+def test_python_amazon_sp_api_lwa_error_is_json(sandbox, sp_api):
+    from sp_api.api import Sellers
+    from sp_api.auth.exceptions import AuthorizationError
+
+    sellers = _sp_api_client(Sellers, sp_api, sandbox, refresh="Atzr|unknown")
+    with pytest.raises(AuthorizationError) as error:
+        sellers.get_marketplace_participation()
+    assert error.value.error_code == "invalid_grant"
+
+
+def test_amzn_sp_api_sdk_round_trip(sandbox):
+    _import_or_skip("spapi", "pip install --no-deps amzn-sp-api (see README)")
+    from spapi import SPAPIClient, SPAPIConfig
+    from spapi.api.orders_v0.orders_v0_api import OrdersV0Api
+    from spapi.api.orders_v2026_01_01.get_order_api import GetOrderApi
+    from spapi.api.orders_v2026_01_01.search_orders_api import SearchOrdersApi
+    from spapi.api.sellers_v1.sellers_api import SellersApi
+    from spapi.models.orders_v0 import (
+        ConfirmShipmentOrderItem,
+        ConfirmShipmentRequest,
+        PackageDetail,
+    )
+
+    config = SPAPIConfig(CLIENT_ID, CLIENT_SECRET, REFRESH_PII, region="EU")
+    client = SPAPIClient(
+        config, oauth_endpoint=f"{sandbox.url}/auth/o2/token", endpoint=sandbox.url
+    )
+    participations = SellersApi(client.api_client).get_marketplace_participations()
+    assert participations.payload[0].marketplace.id == DE
+
+    search = SearchOrdersApi(client.api_client)
+    first = search.search_orders(
+        created_after=datetime(2020, 1, 1, tzinfo=timezone.utc),
+        max_results_per_page=10,
+        included_data=ALL_DATA,
+        marketplace_ids=[DE],
+    )
+    assert len(first.orders) == 10 and first.pagination.next_token
+    second = search.search_orders(pagination_token=first.pagination.next_token)
+    assert len(second.orders) == 2 and first.created_before
+    order_id = first.orders[0].order_id
+    order = GetOrderApi(client.api_client).get_order(order_id, included_data=ALL_DATA)
+    assert order.order.fulfillment.fulfillment_status == "UNSHIPPED"
+
+    item = order.order.order_items[0]
+    OrdersV0Api(client.api_client).confirm_shipment(
+        order_id,
+        ConfirmShipmentRequest(
+            marketplace_id=DE,
+            package_detail=PackageDetail(
+                package_reference_id="1",
+                carrier_code="DHL",
+                tracking_number="00340434161094042557",
+                ship_date=datetime(2026, 11, 1, 9, tzinfo=timezone.utc),
+                order_items=[
+                    ConfirmShipmentOrderItem(
+                        order_item_id=item.order_item_id,
+                        quantity=item.quantity_ordered,
+                    )
+                ],
+            ),
+        ),
+    )
+    packages = sandbox.app.order_state(order_id)["order"]["packages"]
+    assert packages[0]["carrier"] == "DHL"
