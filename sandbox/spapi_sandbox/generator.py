@@ -1958,8 +1958,11 @@ def _events(
             and status_of(o) == "UNSHIPPED"
             and not any(line.cancelled for line in o["_meta"]["lines"])
         ],
-        "replacement_order": [
-            o for s in sellers for o in shipped_by_seller[s.seller_id]
+        "replacement_order": [  # FBM: the replacement is imported when it comes
+            o
+            for s in sellers
+            for o in shipped_by_seller[s.seller_id]
+            if o["_meta"]["channel"] == "MERCHANT"
         ],
     }
     offsets = sorted(rng.randrange(2 * 60, 180 * 60) for _ in range(count))
@@ -1998,12 +2001,11 @@ def _events(
                 meta["market"],
                 channel,
                 at,
-                "SHIPPED" if channel == "AMAZON" else "UNSHIPPED",
+                "UNSHIPPED",  # just created
                 replacement_of=order,
                 last_updated=at,
             )
-            event["orderId"] = new["orderId"]
-            event["order"] = _public(new)
+            event["order"] = _public(new)  # event orderId: the original order
         result.append(event)
     return result
 

@@ -353,9 +353,10 @@ def test_events(scenario):
     known = {w["order"]["orderId"]: w["order"] for w in scenario["orders"]}
     for event in events:
         if event["type"] == "replacement_order":
-            assert event["orderId"] == event["order"]["orderId"]
+            assert event["orderId"] in known
+            assert event["order"]["orderId"] not in known
             assert event["order"]["createdTime"] == event["at"]
-            assert event["order"]["associatedOrders"][0]["orderId"] in known
+            assert event["order"]["associatedOrders"][0]["orderId"] == event["orderId"]
             continue
         order = known[event["orderId"]]
         item_ids = {i["orderItemId"] for i in order["orderItems"]}
