@@ -133,8 +133,9 @@ def test_readings_share_orders_and_grand_totals(scenario, scenario_vat_inside):
         assert a.get("proceeds", {}).get("grandTotal") == b.get("proceeds", {}).get(
             "grandTotal"
         )
-        if a.get("proceeds") != b.get("proceeds"):
-            assert a["salesChannel"]["marketplaceId"] in VAT_MARKETS
+        if a["salesChannel"]["marketplaceId"] not in VAT_MARKETS:
+            assert a == b  # US/CA: one reading only
+        elif a.get("proceeds") != b.get("proceeds"):
             differing_item += 1
     assert differing_item > 100
 
@@ -152,12 +153,22 @@ def test_every_order_validates_against_the_model(
     definitions = order_model["definitions"]
     orders = all_orders(scen)
     assert len(orders) > 1000
+    if reading == "vat_inside":  # US/CA orders are the same in both readings
+        orders = [
+            x for x in orders if x[1]["salesChannel"]["marketplaceId"] in VAT_MARKETS
+        ]
     for _, order in orders:
         errors = [e.message for e in order_validator.iter_errors(order)]
         assert not errors, (order["orderId"], errors[:3])
         assert not unknown_properties(order, definitions["Order"], definitions)
+    import jsonschema
+
+    package_schema = dict(order_model)
+    package_schema["$ref"] = "#/definitions/OrderPackage"
+    package_validator = jsonschema.Draft4Validator(package_schema)
     for event in scen["events"]:
         if event["type"] == "package_shipped":
+            assert not list(package_validator.iter_errors(event["package"]))
             assert not unknown_properties(
                 event["package"], definitions["OrderPackage"], definitions
             )
