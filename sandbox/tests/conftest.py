@@ -69,6 +69,10 @@ class SpClient:
         self.http = Client(app)
         self.token = token
 
+    @property
+    def seller_id(self) -> str:
+        return self.app.state.tokens[self.token].seller_id
+
     def call(self, method: str, path: str, token: str | None = None, **kwargs):
         headers = kwargs.pop("headers", {})
         access = token or self.token
