@@ -27,8 +27,9 @@ Kinds:
     searchOrders only: the call for page ``page`` (1 = the first call, without a
     token) answers ``status`` (default 500).
 
-Every fault fires ``count`` times (default 1) after letting ``skip`` matching
-calls through (default 0), then disappears. ``operation`` is an operationId
+Every fault fires ``count`` times (default 1), then disappears. With ``skip``
+(default 0) the first ``skip`` matching calls pass it by (they may still meet
+another pending fault). ``operation`` is an operationId
 (``searchOrders``, ``getOrder``, ``confirmShipment``,
 ``getMarketplaceParticipations``, ``lwaToken``) or ``*`` for all.
 """
