@@ -55,6 +55,13 @@ GRANTLESS_SCOPES = (
     "sellingpartnerapi::client_credential:rotation",
 )
 LWA_OPERATION = "lwaToken"
+# OAuth error codes the LWA endpoint answers for injected status faults.
+LWA_FAULT_ERRORS = {
+    403: "access_denied",
+    429: "slow_down",
+    500: "server_error",
+    503: "temporarily_unavailable",
+}
 CALL_LOG_SIZE = 100_000
 
 
@@ -323,15 +330,15 @@ class SandboxApp:
             if endpoint.startswith("control:"):
                 response = self._control(endpoint[len("control:") :], request, args)
             elif endpoint == LWA_OPERATION:
-                response = self._timed(LWA_OPERATION, request, self._lwa, request)
+                response = self._serve_call(LWA_OPERATION, request, self._lwa, request)
             else:
-                response = self._timed(
+                response = self._serve_call(
                     endpoint, request, self._operation, endpoint, request, args
                 )
         response.headers["x-amzn-RequestId"] = request_id
         return response
 
-    def _timed(self, operation: str, request: Request, handler, *args) -> Response:
+    def _serve_call(self, operation: str, request: Request, handler, *args) -> Response:
         """Run an LWA/SP-API handler: status/timeout faults, lock, log, malformed."""
         fault = self.faults.take(operation, ("timeout", "status"))
         if fault is not None and fault.kind == "timeout":
@@ -341,7 +348,15 @@ class SandboxApp:
             now = self.clock.now()
             self.state.apply_due_events(now)
             seller_id = None
-            if fault is not None:
+            if fault is not None and operation == LWA_OPERATION:
+                response = _json_response(
+                    fault.status,
+                    {
+                        "error": LWA_FAULT_ERRORS[fault.status],
+                        "error_description": "Injected sandbox fault.",
+                    },
+                )
+            elif fault is not None:
                 error = fault_error(fault.status)
                 response = _json_response(error.status, error.body)
             else:

@@ -106,7 +106,6 @@ DEFAULT_PAGE_SIZE = 100
 MAX_MARKETPLACES = 50
 ORDER_ID_PATTERN = re.compile(r"^\d{3}-\d{7}-\d{7}$")
 DATE_KEYS = ("createdAfter", "createdBefore", "lastUpdatedAfter", "lastUpdatedBefore")
-LIST_KEYS = ("fulfillmentStatuses", "fulfilledBy", "marketplaceIds", "includedData")
 
 
 def query_list(args, key: str) -> list[str]:

@@ -77,7 +77,6 @@ class Scenario:
     faults: list[dict]
     inventory: list
     listings: list
-    raw: dict
 
 
 # Required keys checked when the models folder is missing.
@@ -281,7 +280,6 @@ def parse_scenario(data: dict, validate_orders: bool = True) -> Scenario:
         faults=faults,
         inventory=data.get("inventory", []),
         listings=data.get("listings", []),
-        raw=data,
     )
 
 

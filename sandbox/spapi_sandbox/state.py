@@ -107,10 +107,6 @@ class SandboxState:
             applied += 1
         return applied
 
-    def pending_events(self) -> list[dict]:
-        """Events not yet applied."""
-        return [event for _, event in self._events[self._next_event :]]
-
     def issue_token(
         self, client_id: str, seller_id: str | None, scope: str | None, now: datetime
     ) -> AccessToken:

@@ -12,6 +12,7 @@ import urllib.request
 
 import pytest
 from conftest import SpClient
+from werkzeug.test import Client
 
 from spapi_sandbox import SandboxApp, ScenarioError, parse_scenario, serve
 from spapi_sandbox.__main__ import bench_page
@@ -161,6 +162,14 @@ def test_status_faults_count_skip_and_log(app, client):
     log = app.call_log()
     assert log["counts"]["getMarketplaceParticipations"] == 6
     assert app.faults.pending() == []
+
+
+def test_lwa_faults_answer_oauth_errors(app):
+    app.add_faults({"operation": "lwaToken", "status": 503})
+    response = Client(app).post("/auth/o2/token", data={"grant_type": "x"})
+    assert response.status_code == 503
+    assert response.get_json()["error"] == "temporarily_unavailable"
+    assert app.call_log()["counts"] == {"lwaToken": 1}
 
 
 def test_timeout_fault_holds_the_answer_then_handles_it():
