@@ -7,8 +7,11 @@
   cleared around each test.
 - Amazon's SDK ``amzn-sp-api`` (``spapi``), with ``oauth_endpoint`` and
   ``endpoint`` pointing at the sandbox. It declares ``urllib3>=2.1`` and
-  ``requests>=2.32.3``, which would replace Odoo's pins, so it is installed with
-  ``--no-deps`` (see the README); it works with urllib3 1.26.
+  ``requests>=2.32.3``, which would replace Odoo's pins (and, installed with
+  ``--no-deps``, leave ``pip check`` failing), so it lives outside
+  site-packages: ``pip install --no-deps --target sandbox/.sdk
+  amzn-sp-api==1.13.0`` (or ``$AMZN_SP_API_PATH``), put on ``sys.path`` by this
+  test only. It works with urllib3 1.26 and requests 2.31.
 
 Each library is skipped when not installed (failing instead when ``CI`` is set).
 """
@@ -16,7 +19,9 @@ Each library is skipped when not installed (failing instead when ``CI`` is set).
 from __future__ import annotations
 
 import os
+import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -29,6 +34,9 @@ from spapi_sandbox.samples import (
     sample_scenario,
 )
 
+SDK_PATH = Path(
+    os.environ.get("AMZN_SP_API_PATH", Path(__file__).resolve().parents[1] / ".sdk")
+)
 ALL_DATA = ["BUYER", "RECIPIENT", "PROCEEDS", "FULFILLMENT", "PACKAGES", "TAX"]
 
 
@@ -167,7 +175,12 @@ def test_python_amazon_sp_api_lwa_error_is_json(sandbox, sp_api):
 
 
 def test_amzn_sp_api_sdk_round_trip(sandbox):
-    _import_or_skip("spapi", "pip install --no-deps amzn-sp-api (see README)")
+    if SDK_PATH.is_dir() and str(SDK_PATH) not in sys.path:
+        sys.path.append(str(SDK_PATH))
+    _import_or_skip(
+        "spapi",
+        f"pip install --no-deps --target {SDK_PATH} amzn-sp-api==1.13.0 (see README)",
+    )
     from spapi import SPAPIClient, SPAPIConfig
     from spapi.api.orders_v0.orders_v0_api import OrdersV0Api
     from spapi.api.orders_v2026_01_01.get_order_api import GetOrderApi
