@@ -75,7 +75,7 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
 fi
 
 # 5. The project virtualenv (idempotent: rebuilt only when an input changed)
-stamp_src=$( { echo "$ODOO_SRC"; cat "$ODOO_SRC/requirements.txt" requirements.txt requirements-test.txt requirements-lint.txt sandbox/pyproject.toml 2>/dev/null; } | sha256sum | cut -c1-16)
+stamp_src=$( { echo "$ODOO_SRC"; cat "$ODOO_SRC/requirements.txt" requirements.txt requirements-test.txt requirements-lint.txt sandbox/pyproject.toml tools/setup.sh 2>/dev/null; } | sha256sum | cut -c1-16)
 if [ ! -f "$VENV/.stamp-$stamp_src" ]; then
   say "building the virtualenv $VENV"
   [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
@@ -85,7 +85,7 @@ if [ ! -f "$VENV/.stamp-$stamp_src" ]; then
   "$VENV/bin/pip" install -q --build-constraint "$VENV/build-constraints.txt" -r "$ODOO_SRC/requirements.txt"
   "$VENV/bin/pip" install -q --no-deps -e "$ODOO_SRC"
   "$VENV/bin/pip" install -q -r requirements.txt -r requirements-test.txt
-  [ -f sandbox/pyproject.toml ] && "$VENV/bin/pip" install -q --no-deps -e sandbox
+  [ -f sandbox/pyproject.toml ] && "$VENV/bin/pip" install -q --config-settings editable_mode=compat -e sandbox
   # Linters live in their own virtualenv: their pins must not move Odoo's.
   [ -x "$VENV/lint/bin/python" ] || "$PYTHON" -m venv "$VENV/lint"
   "$VENV/lint/bin/pip" install -q --upgrade pip

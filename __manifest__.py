@@ -1,0 +1,35 @@
+{
+    "name": "Amazon Seller Central Connector",
+    "summary": "Import Amazon orders (FBA and FBM) through the Selling Partner API, "
+    "confirm shipments, sync cancellations and stock",
+    "version": "18.0.1.0.0",
+    "development_status": "Alpha",
+    "category": "Sales/Sales",
+    "website": "https://github.com/sale-amazon-connector/sale_amazon_connector",
+    "author": "Sale Amazon Connector contributors",
+    "license": "LGPL-3",
+    "application": True,
+    "installable": True,
+    "external_dependencies": {
+        "python": ["python-amazon-sp-api", "tenacity"],
+    },
+    "depends": ["sale_management", "sale_stock", "stock_delivery", "account"],
+    # Odoo Enterprise's connector uses the same model names (amazon.account, ...).
+    "excludes": ["sale_amazon"],
+    "data": [
+        # Groups first: the access rules and views below refer to them.
+        "security/sale_amazon_connector_groups.xml",
+        "security/ir.model.access.csv",
+        "security/amazon_security.xml",
+        "data/amazon_marketplace_data.xml",
+        "views/amazon_marketplace_views.xml",
+        "views/amazon_account_views.xml",
+        # Menus last: they point to the actions above.
+        "views/sale_amazon_connector_menus.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "sale_amazon_connector/static/tests/tours/*.js",
+        ],
+    },
+}

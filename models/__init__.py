@@ -1,0 +1,3 @@
+from . import amazon_marketplace
+from . import amazon_account
+from . import amazon_account_marketplace

@@ -1,0 +1,4 @@
+from . import test_marketplace_data
+from . import test_account_security
+from . import test_account_marketplace
+from . import test_ui_tour
