@@ -6,17 +6,19 @@ from odoo.exceptions import ValidationError
 from .. import const
 
 # Secret fields: stored readable by system administrators only, set through write-only
-# companion fields (``<name>_input``) that Amazon Managers can write and that always read
+# companion fields (``<name>_input``) that Amazon Managers can write and that always
+# read
 # back empty, so a stored secret never travels to a browser.
 SECRET_FIELDS = ("lwa_client_secret", "refresh_token")
 
 
 class AmazonAccount(models.Model):
-    """A seller account on one SP-API region, authorised for this Odoo (one refresh token).
+    """A seller account on one SP-API region, authorised for this Odoo by one
+    refresh token.
 
-    It holds the LWA credentials, the marketplaces of the seller (``account_marketplace_ids``),
-    the defaults used for imported orders (team, salesperson, warehouse, stock location) and
-    the order-sync cursor.
+    It holds the LWA credentials, the marketplaces of the seller
+    (``account_marketplace_ids``), the defaults used for imported orders (team,
+    salesperson, warehouse, stock location) and the order-sync cursor.
     """
 
     _name = "amazon.account"
@@ -47,7 +49,6 @@ class AmazonAccount(models.Model):
     )
     home_marketplace_id = fields.Many2one(
         "amazon.marketplace",
-        string="Home Marketplace",
         required=True,
         domain="[('region', '=', region)]",
         tracking=True,
@@ -71,13 +72,15 @@ class AmazonAccount(models.Model):
         string="LWA Client Secret",
         compute="_compute_secret_inputs",
         inverse="_inverse_lwa_client_secret_input",
-        help="Write-only: the stored secret is never shown. Type a new one to replace it.",
+        help="Write-only: the stored secret is never shown. Type a new one to replace "
+        "it.",
     )
     refresh_token_input = fields.Char(
         string="Refresh Token",
         compute="_compute_secret_inputs",
         inverse="_inverse_refresh_token_input",
-        help="Write-only: the stored token is never shown. Paste a new one to replace it.",
+        help="Write-only: the stored token is never shown. Paste a new one to replace "
+        "it.",
     )
     has_lwa_client_secret = fields.Boolean(
         string="Client Secret Set", compute="_compute_has_secrets"
@@ -87,8 +90,9 @@ class AmazonAccount(models.Model):
     )
     endpoint_override = fields.Char(
         string="API Endpoint Override",
-        help="Developer setting: a base URL that replaces the region's SP-API endpoint and "
-        "the LWA token endpoint (e.g. the local SP-API sandbox http://127.0.0.1:8765).",
+        help="Developer setting: a base URL that replaces the region's SP-API endpoint"
+        " and the LWA token endpoint (e.g. the local SP-API sandbox "
+        "http://127.0.0.1:8765).",
     )
 
     # === MARKETPLACES === #
@@ -107,8 +111,8 @@ class AmazonAccount(models.Model):
         "res.users",
         string="Salesperson",
         domain="[('share', '=', False)]",
-        help="Salesperson of imported orders; also the responsible of the activities the "
-        "connector creates.",
+        help="Salesperson of imported orders; also the responsible of the activities "
+        "the connector creates.",
     )
     warehouse_id = fields.Many2one(
         "stock.warehouse",
@@ -118,16 +122,16 @@ class AmazonAccount(models.Model):
         store=True,
         readonly=False,
         precompute=True,
-        help="Warehouse that ships merchant-fulfilled (FBM) orders, unless a marketplace "
-        "line overrides it.",
+        help="Warehouse that ships merchant-fulfilled (FBM) orders, unless a "
+        "marketplace line overrides it.",
     )
     location_id = fields.Many2one(
         "stock.location",
         string="Amazon Stock Location",
         check_company=True,
         domain="[('usage', '=', 'internal')]",
-        help="Internal location that stands for the stock held in Amazon's warehouses (FBA), "
-        "unless a marketplace line overrides it.",
+        help="Internal location that stands for the stock held in Amazon's warehouses "
+        "(FBA), unless a marketplace line overrides it.",
     )
     import_orders_since = fields.Datetime(
         default=lambda self: fields.Datetime.now() - timedelta(days=1),
@@ -135,11 +139,10 @@ class AmazonAccount(models.Model):
         help="First run: orders updated on Amazon after this moment are imported.",
     )
     last_orders_sync = fields.Datetime(
-        string="Last Orders Sync",
         copy=False,
-        help="Orders updated on Amazon after this moment are read by the next sync. Moving "
-        "it back makes the next sync read that period again: orders already in Odoo are "
-        "recognised and never duplicated.",
+        help="Orders updated on Amazon after this moment are read by the next sync. "
+        "Moving it back makes the next sync read that period again: orders "
+        "already in Odoo are recognised and never duplicated.",
     )
 
     _sql_constraints = [
@@ -216,9 +219,11 @@ class AmazonAccount(models.Model):
     # === BUSINESS METHODS === #
 
     def _get_credentials(self):
-        """Return the LWA credentials of the account, read as superuser in this one place.
+        """Return the LWA credentials of the account, read as superuser in this one
+        place.
 
-        :return: ``{"lwa_app_id": str, "lwa_client_secret": str, "refresh_token": str}``,
+        :return: ``{"lwa_app_id": str, "lwa_client_secret": str, "refresh_token":
+        str}``,
             the shape python-amazon-sp-api expects.
         :raise odoo.exceptions.ValidationError: when a secret is missing.
         """
@@ -227,7 +232,8 @@ class AmazonAccount(models.Model):
         if not (account_sudo.lwa_client_secret and account_sudo.refresh_token):
             raise ValidationError(
                 _(
-                    "The Amazon account %(name)s has no LWA client secret or refresh token.",
+                    "The Amazon account %(name)s has no LWA client secret or refresh "
+                    "token.",
                     name=self.name,
                 )
             )
@@ -267,11 +273,13 @@ class AmazonAccount(models.Model):
         )
 
     def _get_team(self, marketplace):
-        """Sales team for orders of ``marketplace``: the line's override, else the default."""
+        """Sales team for orders of ``marketplace``: the line's override, else the
+        default."""
         return self._get_marketplace_line(marketplace).team_id or self.team_id
 
     def _get_location(self, marketplace):
-        """FBA stock location for ``marketplace``: the line's override, else the default."""
+        """FBA stock location for ``marketplace``: the line's override, else the
+        default."""
         return self._get_marketplace_line(marketplace).location_id or self.location_id
 
     def _get_warehouse(self, marketplace):
@@ -279,7 +287,7 @@ class AmazonAccount(models.Model):
         return self._get_marketplace_line(marketplace).warehouse_id or self.warehouse_id
 
     def _get_synced_marketplaces(self):
-        """Marketplaces whose orders the account imports (available and synchronized)."""
+        """Marketplaces whose orders the account imports (available, synchronized)."""
         self.ensure_one()
         return self.account_marketplace_ids.filtered(
             lambda line: line.available and line.sync_enabled

@@ -33,8 +33,8 @@ class AmazonAccountMarketplace(models.Model):
     )
     sync_enabled = fields.Boolean(
         string="Synchronized",
-        help="Import the orders of this marketplace. Only available marketplaces can be "
-        "synchronized.",
+        help="Import the orders of this marketplace. Only available marketplaces can "
+        "be synchronized.",
     )
     team_id = fields.Many2one(
         "crm.team",
@@ -47,7 +47,8 @@ class AmazonAccountMarketplace(models.Model):
         string="Amazon Stock Location",
         check_company=True,
         domain="[('usage', '=', 'internal')]",
-        help="Overrides the account's Amazon (FBA) stock location for this marketplace.",
+        help="Overrides the account's Amazon (FBA) stock location for this "
+        "marketplace.",
     )
     warehouse_id = fields.Many2one(
         "stock.warehouse",
@@ -77,8 +78,10 @@ class AmazonAccountMarketplace(models.Model):
             if line.sync_enabled and not line.available:
                 raise ValidationError(
                     _(
-                        "%(marketplace)s cannot be synchronized: Amazon does not list the "
-                        "account %(account)s on it. Use 'Update available marketplaces'.",
+                        "%(marketplace)s cannot be synchronized: Amazon does not list "
+                        "the "
+                        "account %(account)s on it. Use 'Update available "
+                        "marketplaces'.",
                         marketplace=line.marketplace_id.name,
                         account=line.account_id.name,
                     )
@@ -90,7 +93,8 @@ class AmazonAccountMarketplace(models.Model):
             if line.marketplace_id.region != line.account_id.region:
                 raise ValidationError(
                     _(
-                        "%(marketplace)s is not on the region of the account %(account)s.",
+                        "%(marketplace)s is not on the region of the account "
+                        "%(account)s.",
                         marketplace=line.marketplace_id.name,
                         account=line.account_id.name,
                     )

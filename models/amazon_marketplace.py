@@ -8,8 +8,8 @@ class AmazonMarketplace(models.Model):
     """An Amazon marketplace (Amazon.de, Amazon.com, ...), one data record each.
 
     The records come from ``data/amazon_marketplace_data.xml`` (itself made from
-    ``const.MARKETPLACES``) and cannot be deleted: orders, offers and account lines refer
-    to them.
+    ``const.MARKETPLACES``) and cannot be deleted: orders, offers and account lines
+    refer to them.
     """
 
     _name = "amazon.marketplace"
@@ -64,5 +64,6 @@ class AmazonMarketplace(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_amazon_data(self):
-        """Marketplaces are reference data: deleting one would orphan orders and offers."""
+        """Marketplaces are reference data: deleting one would orphan orders and
+        offers."""
         raise UserError(_("Amazon marketplaces cannot be deleted."))

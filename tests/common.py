@@ -30,7 +30,7 @@ class AmazonCommon(TransactionCase):
 
     @classmethod
     def _create_account(cls, env=None, **values):
-        """Create an EU account as ``env``'s user (default: the test's superuser env)."""
+        """Create an EU account as ``env``'s user (default: the superuser env)."""
         env = env or cls.env
         vals = {
             "name": "EU shop",

@@ -66,7 +66,9 @@ class TestAccountMarketplace(AmazonCommon):
         )
         self.account._ensure_marketplace_line(self.marketplace_fr)
         self.assertEqual(self.account._get_team(self.marketplace_de), self.team_de)
-        self.assertEqual(self.account._get_location(self.marketplace_de), self.location_de)
+        self.assertEqual(
+            self.account._get_location(self.marketplace_de), self.location_de
+        )
         self.assertEqual(
             self.account._get_warehouse(self.marketplace_de), self.warehouse_de
         )

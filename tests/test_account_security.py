@@ -27,7 +27,9 @@ class TestAccountSecurity(AmazonCommon):
 
     def test_administrator_reads_secrets(self):
         admin = self.env.ref("base.user_admin")
-        values = self.account.with_user(admin).read(["lwa_client_secret", "refresh_token"])
+        values = self.account.with_user(admin).read(
+            ["lwa_client_secret", "refresh_token"]
+        )
         self.assertEqual(values[0]["lwa_client_secret"], SECRET)
         self.assertEqual(values[0]["refresh_token"], TOKEN)
 
@@ -55,7 +57,9 @@ class TestAccountSecurity(AmazonCommon):
 
     def test_user_reads_the_account_but_cannot_edit_it(self):
         account = self.account.with_user(self.amazon_user)
-        self.assertEqual(account.read(["seller_ref"])[0]["seller_ref"], "A2EUTESTSELLER")
+        self.assertEqual(
+            account.read(["seller_ref"])[0]["seller_ref"], "A2EUTESTSELLER"
+        )
         with self.assertRaises(AccessError):
             account.read(["refresh_token"])
         with self.assertRaises(AccessError):

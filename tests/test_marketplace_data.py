@@ -3,7 +3,8 @@ from odoo.tests import tagged
 
 from .common import AmazonCommon
 
-# Amazon's published marketplace ids per region (docs "Marketplace IDs"), written out here
+# Amazon's published marketplace ids per region (docs "Marketplace IDs"), written out
+# here
 # independently of const.py so that a wrong table fails this test.
 EXPECTED_MARKETPLACES = {
     "NA": {
@@ -56,7 +57,9 @@ class TestMarketplaceData(AmazonCommon):
 
     def test_currency_and_tax_inclusion(self):
         self.assertEqual(self.marketplace_us.currency_id.name, "USD")
-        self.assertFalse(self.marketplace_us.tax_included, "US prices exclude sales tax")
+        self.assertFalse(
+            self.marketplace_us.tax_included, "US prices exclude sales tax"
+        )
         self.assertEqual(self.marketplace_de.currency_id.name, "EUR")
         self.assertTrue(self.marketplace_de.tax_included, "DE prices include VAT")
         uk = self.env.ref("sale_amazon_connector.marketplace_uk")

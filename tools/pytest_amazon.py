@@ -15,7 +15,8 @@ def pytest_runtest_makereport(item, call):
     report = yield
     if report.skipped and _is_http_case(item):
         report.outcome = "failed"
-        report.longrepr = f"HttpCase skipped, which make test treats as a failure: {call.excinfo.value if call.excinfo else ''}"
+        reason = call.excinfo.value if call.excinfo else ""
+        report.longrepr = f"HttpCase skipped, a failure for make test: {reason}"
     return report
 
 
@@ -23,7 +24,7 @@ def _is_http_case(item):
     instance = getattr(item, "instance", None)
     if instance is None:
         return False
-    from odoo.tests.common import HttpCase  # noqa: PLC0415 (Odoo is loaded by then)
+    from odoo.tests.common import HttpCase  # Odoo is loaded by then
 
     return isinstance(instance, HttpCase)
 
@@ -43,7 +44,8 @@ def pytest_terminal_summary(terminalreporter):
 def pytest_collect_directory(path, parent):
     """Collect the repository's own directory (the addon, reached by its real path when
     pytest resolves the sandbox's tests) as a plain directory, not as a Python package:
-    it is imported as ``odoo.addons.sale_amazon_connector``, never under its own name."""
+    it is imported as ``odoo.addons.sale_amazon_connector``, never under its own
+    name."""
     root = os.environ.get("AMAZON_REPO_ROOT")
     if root and os.path.realpath(path) == os.path.realpath(root):
         return pytest.Dir.from_parent(parent, path=path)

@@ -86,6 +86,10 @@ if [ ! -f "$VENV/.stamp-$stamp_src" ]; then
   "$VENV/bin/pip" install -q --no-deps -e "$ODOO_SRC"
   "$VENV/bin/pip" install -q -r requirements.txt -r requirements-test.txt
   [ -f sandbox/pyproject.toml ] && "$VENV/bin/pip" install -q --config-settings editable_mode=compat -e sandbox
+  # Amazon's own SDK, for the sandbox's conformance tests: outside site-packages, since
+  # its pins (urllib3>=2, requests>=2.32.3) would move Odoo's (see sandbox/README.md).
+  [ -f sandbox/pyproject.toml ] && "$VENV/bin/pip" install -q --no-deps --upgrade \
+    --target sandbox/.sdk amzn-sp-api==1.13.0
   # Linters live in their own virtualenv: their pins must not move Odoo's.
   [ -x "$VENV/lint/bin/python" ] || "$PYTHON" -m venv "$VENV/lint"
   "$VENV/lint/bin/pip" install -q --upgrade pip

@@ -1,0 +1,20 @@
+# Commands of the sale_amazon_connector addon (see README.md).
+.PHONY: setup test lint demo bench chaos
+
+setup:
+	@bash tools/setup.sh
+
+test: setup
+	@bash tools/test.sh
+
+lint: setup
+	@bash tools/lint.sh
+
+demo: setup
+	@bash tools/demo.sh
+
+bench: setup
+	@echo "make bench: the benchmark is not written yet (issue 'Benchmark')." >&2; exit 2
+
+chaos: setup
+	@echo "make chaos: the chaos run is not written yet (issue 'Reliability and security')." >&2; exit 2
