@@ -1132,8 +1132,11 @@ class SpApiClient:
         already yielded by this iteration with the same ``lastUpdatedTime`` (a page
         Amazon served twice) is left out of later pages.
 
-        When no "before" bound is given, the first page's echoed bound is sent with
-        the following pages, so every page reads the same window.
+        Every page is requested with the same arguments as the first one, as
+        Amazon requires with a page token. To resume an iteration later, pass the
+        same arguments and the last page's ``next_token``; give an explicit
+        "before" bound (at least 2 minutes old) so the window is the same on
+        resume.
 
         :param str pagination_token: resume a previous iteration at this page.
         :param int max_pages: stop with an error after this many pages.
@@ -1176,15 +1179,6 @@ class SpApiClient:
                     seen_orders.add(key)
                     fresh.append(order)
             page.orders = fresh
-            if page.next_token and (
-                query["last_updated_after"] is not None
-                and query["last_updated_before"] is None
-            ):
-                query["last_updated_before"] = page.last_updated_before
-            elif page.next_token and (
-                query["created_after"] is not None and query["created_before"] is None
-            ):
-                query["created_before"] = page.created_before
             yield page
             token = page.next_token
             if not token:
