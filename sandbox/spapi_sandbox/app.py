@@ -13,6 +13,7 @@ always JSON.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import secrets
@@ -29,7 +30,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from . import orders, shipments
+from . import feeds, inventory, listings, orders, shipments
 from .clock import SandboxClock, format_datetime, parse_datetime
 from .errors import (
     ACCESS_DENIED_MESSAGE,
@@ -115,6 +116,25 @@ SP_API_ROUTES: list[Route] = [
     Route("/orders/2026-01-01/orders/<order_id>", "GET", "getOrder", _get_order),
     Route("/orders/v0/orders/<order_id>/shipmentConfirmation", "POST",
           "confirmShipment", _confirm_shipment),
+    Route("/feeds/2021-06-30/documents", "POST", "createFeedDocument",
+          feeds.create_feed_document),
+    Route("/feeds/2021-06-30/documents/<document_id>", "GET", "getFeedDocument",
+          feeds.get_feed_document),
+    Route("/feeds/2021-06-30/feeds", "POST", "createFeed", feeds.create_feed),
+    Route("/feeds/2021-06-30/feeds", "GET", "getFeeds", feeds.get_feeds),
+    Route("/feeds/2021-06-30/feeds/<feed_id>", "GET", "getFeed", feeds.get_feed),
+    Route("/feeds/2021-06-30/feeds/<feed_id>", "DELETE", "cancelFeed",
+          feeds.cancel_feed),
+    Route("/fba/inventory/v1/summaries", "GET", "getInventorySummaries",
+          inventory.get_inventory_summaries),
+]  # fmt: skip
+
+# The pre-signed document URLs (S3 on Amazon): no SP-API auth and no usage
+# plan; faults and the call log apply under these operation names.
+DOCUMENT_ROUTES = [
+    ("/_sandbox/uploads/<document_id>", "PUT", "uploadFeedDocument", feeds.upload),
+    ("/_sandbox/documents/<document_id>", "GET", "downloadFeedDocument",
+     feeds.download),
 ]  # fmt: skip
 
 
@@ -184,12 +204,17 @@ class SandboxApp:
         self.sleep = sleep
         self._lock = threading.RLock()
         self._routes = {route.operation: route for route in SP_API_ROUTES}
+        self._document_handlers = {name: h for _, _, name, h in DOCUMENT_ROUTES}
         self.url_map = Map(
             [
                 Rule(r.rule, methods=[r.method], endpoint=r.operation)
                 for r in SP_API_ROUTES
             ]
             + [Rule("/auth/o2/token", methods=["POST"], endpoint=LWA_OPERATION)]
+            + [
+                Rule(rule, methods=[method], endpoint=f"document:{name}")
+                for rule, method, name, _ in DOCUMENT_ROUTES
+            ]
             + [
                 Rule(f"/_sandbox/{rule}", methods=methods, endpoint=f"control:{name}")
                 for rule, methods, name in _CONTROL_RULES
@@ -295,6 +320,100 @@ class SandboxApp:
         """Switch usage-plan enforcement on or off."""
         self.limiter.enabled = enabled
 
+    # ------------------------------------------- feeds, listings, inventory
+    def feed_settings(self, **settings) -> dict:
+        """Read or change feed processing: ``queue_seconds`` (IN_QUEUE time,
+        default 30), ``processing_seconds`` (IN_PROGRESS time, default 30),
+        ``gzip_results`` (store result documents gzipped)."""
+        with self._lock:
+            return self.state.set_feeds_settings(**settings)
+
+    def feeds(self, seller_id: str | None = None) -> list[dict]:
+        """Every feed (``Feed`` JSON plus ``sellerId``), oldest first."""
+        with self._lock:
+            self.state.apply_due_events(self.clock.now())
+            return [
+                {"sellerId": feed.seller_id, **copy.deepcopy(feed.json)}
+                for feed in self.state.feeds.feeds.values()
+                if seller_id is None or feed.seller_id == seller_id
+            ]
+
+    def add_feed_document(
+        self,
+        seller_id: str,
+        content: bytes | str | None,
+        content_type: str,
+        document_id: str | None = None,
+    ) -> str:
+        """Store an input feed document (as if uploaded); return its id."""
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        with self._lock:
+            seller = self.state.sellers[seller_id]
+            document = self.state.feeds.new_document(
+                seller_id,
+                content_type,
+                self.clock.now(),
+                content,
+                region=seller.region,
+                document_id=document_id,
+            )
+            return document.document_id
+
+    def add_feed(self, seller_id: str, feed: dict) -> dict:
+        """Store a feed given as a ``Feed`` object, as is: it never changes
+        status by itself (cancelFeed still cancels an IN_QUEUE one)."""
+        with self._lock:
+            if seller_id not in self.state.sellers:
+                raise KeyError(f"unknown seller {seller_id!r}")
+            created = parse_datetime(feed["createdTime"])
+            record = feeds.Feed(
+                str(feed["feedId"]), seller_id, copy.deepcopy(feed), created
+            )
+            self.state.feeds.add_feed(record)
+            return copy.deepcopy(record.json)
+
+    def feed_document(self, document_id: str) -> bytes | None:
+        """A feed document's content (result documents gunzipped), or ``None``."""
+        with self._lock:
+            self.state.apply_due_events(self.clock.now())
+            document = self.state.feeds.documents.get(document_id)
+            return None if document is None else feeds.result_content(document)
+
+    def listings(self, seller_id: str | None = None, sku: str | None = None):
+        """The current listings, optionally of one seller and/or SKU."""
+        with self._lock:
+            self.state.apply_due_events(self.clock.now())
+            return copy.deepcopy(listings.listings_of(self.state, seller_id, sku))
+
+    def inventory(self, seller_id: str | None = None) -> list[dict]:
+        """The current FBA inventory records, optionally of one seller."""
+        with self._lock:
+            return copy.deepcopy(
+                [
+                    r
+                    for r in self.state.inventory
+                    if seller_id is None or r["sellerId"] == seller_id
+                ]
+            )
+
+    def set_inventory(
+        self, seller_id: str, seller_sku: str, network: str | None = None, **fields
+    ) -> dict:
+        """Create or update an FBA inventory record (see ``inventory.py``);
+        ``lastUpdatedTime`` becomes sandbox now unless given."""
+        with self._lock:
+            return copy.deepcopy(
+                inventory.set_inventory(
+                    self.state,
+                    seller_id,
+                    seller_sku,
+                    self.clock.now(),
+                    network=network,
+                    **fields,
+                )
+            )
+
     def issue_access_token(self, seller_id: str) -> str:
         """An access token for ``seller_id`` without the LWA round trip."""
         with self._lock:
@@ -331,6 +450,16 @@ class SandboxApp:
                 response = self._control(endpoint[len("control:") :], request, args)
             elif endpoint == LWA_OPERATION:
                 response = self._serve_call(LWA_OPERATION, request, self._lwa, request)
+            elif endpoint.startswith("document:"):
+                name = endpoint[len("document:") :]
+                response = self._serve_call(
+                    name,
+                    request,
+                    self._document_handlers[name],
+                    self,
+                    request,
+                    args["document_id"],
+                )
             else:
                 response = self._serve_call(
                     endpoint, request, self._operation, endpoint, request, args
@@ -470,7 +599,10 @@ class SandboxApp:
             body = request.get_json(force=True, silent=True) if request.data else None
             if request.data and body is None:
                 raise ValueError("the body is not valid JSON")
-            status, result = _CONTROL_HANDLERS[name](self, body or {}, **args)
+            body = body or {}
+            if request.method == "GET" and isinstance(body, dict):
+                body = {**request.args.to_dict(), **body}
+            status, result = _CONTROL_HANDLERS[name](self, body, **args)
         except ScenarioError as error:
             status, result = 400, {"errors": error.problems}
         except (FaultError, ValueError, TypeError, KeyError) as error:
@@ -548,6 +680,50 @@ def _control_ratelimits(app: SandboxApp, body: dict):
     return 200, {"enabled": app.limiter.enabled}
 
 
+def _control_listings(app: SandboxApp, body: dict):
+    return 200, {"listings": app.listings(body.get("sellerId"), body.get("sku"))}
+
+
+def _control_inventory_get(app: SandboxApp, body: dict):
+    return 200, {"inventory": app.inventory(body.get("sellerId"))}
+
+
+def _control_inventory_post(app: SandboxApp, body):
+    records = body.get("records", body) if isinstance(body, dict) else body
+    records = records if isinstance(records, list) else [records]
+    updated = []
+    for record in records:
+        if not isinstance(record, dict):
+            raise ValueError("an inventory record must be an object")
+        fields = dict(record)
+        seller_id, sku = fields.pop("sellerId", None), fields.pop("sellerSku", None)
+        if not seller_id or not sku:
+            raise ValueError("inventory records need sellerId and sellerSku")
+        updated.append(
+            app.set_inventory(seller_id, sku, fields.pop("network", None), **fields)
+        )
+    return 200, {"updated": updated}
+
+
+def _control_feeds_get(app: SandboxApp, body: dict):
+    return 200, {
+        "settings": app.feed_settings(),
+        "feeds": app.feeds(body.get("sellerId")),
+    }
+
+
+def _control_feeds_post(app: SandboxApp, body: dict):
+    known = {"queueSeconds", "processingSeconds", "gzipResults"}
+    if not body or set(body) - known:
+        raise ValueError(f"feeds takes one or more of {sorted(known)}")
+    settings = app.feed_settings(
+        queue_seconds=body.get("queueSeconds"),
+        processing_seconds=body.get("processingSeconds"),
+        gzip_results=body.get("gzipResults"),
+    )
+    return 200, {"settings": settings}
+
+
 _CONTROL_RULES = [
     ("seed", ["POST"], "seed"),
     ("reset", ["POST"], "reset"),
@@ -560,6 +736,11 @@ _CONTROL_RULES = [
     ("calls", ["DELETE"], "calls_delete"),
     ("orders/<order_id>", ["GET"], "order"),
     ("ratelimits", ["POST"], "ratelimits"),
+    ("listings", ["GET"], "listings"),
+    ("inventory", ["GET"], "inventory_get"),
+    ("inventory", ["POST"], "inventory_post"),
+    ("feeds", ["GET"], "feeds_get"),
+    ("feeds", ["POST"], "feeds_post"),
 ]
 _CONTROL_HANDLERS = {
     "seed": _control_seed,
@@ -573,4 +754,9 @@ _CONTROL_HANDLERS = {
     "calls_delete": _control_calls_delete,
     "order": _control_order,
     "ratelimits": _control_ratelimits,
+    "listings": _control_listings,
+    "inventory_get": _control_inventory_get,
+    "inventory_post": _control_inventory_post,
+    "feeds_get": _control_feeds_get,
+    "feeds_post": _control_feeds_post,
 }

@@ -18,6 +18,11 @@ import jsonschema
 ORDERS_2026 = "orders-api-model/orders_2026-01-01.json"
 ORDERS_V0 = "orders-api-model/ordersV0.json"
 SELLERS = "sellers-api-model/sellers.json"
+FEEDS = "feeds-api-model/feeds_2021-06-30.json"
+FBA_INVENTORY = "fba-inventory-api-model/fbaInventory.json"
+LISTINGS_FEED_SCHEMA = "feeds/listings-feed-schema-v2.json"
+LISTINGS_REPORT_SCHEMA = "feeds/listings-feed-processing-report-schema-v2.json"
+IMPLEMENTED = (ORDERS_2026, ORDERS_V0, SELLERS, FEEDS, FBA_INVENTORY)
 
 _REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,7 +38,37 @@ def models_dir() -> Path:
 def models_available() -> bool:
     """Whether the models the sandbox implements can be read."""
     base = models_dir()
-    return all((base / name).is_file() for name in (ORDERS_2026, ORDERS_V0, SELLERS))
+    return all((base / name).is_file() for name in IMPLEMENTED)
+
+
+def schemas_dir() -> Path:
+    """The folder holding Amazon's JSON schemas (``feeds/``, ``notifications/``):
+    ``$SPAPI_SCHEMAS_DIR``, by default ``schemas`` beside the models folder."""
+    configured = os.environ.get("SPAPI_SCHEMAS_DIR")
+    if configured:
+        return Path(configured)
+    return models_dir().parent / "schemas"
+
+
+def schema_available(name: str) -> bool:
+    """Whether the JSON schema ``name`` (relative to ``schemas_dir()``) exists."""
+    return (schemas_dir() / name).is_file()
+
+
+@functools.cache
+def _draft7(path: str, pointer: tuple[str, ...]) -> jsonschema.Draft7Validator:
+    schema = _load(path)
+    for key in pointer:
+        schema = schema[key]
+    return jsonschema.Draft7Validator(schema)
+
+
+def json_schema_validator(
+    name: str, pointer: tuple[str, ...] = ()
+) -> jsonschema.Draft7Validator:
+    """A draft-07 validator for the JSON schema ``name`` (relative to
+    ``schemas_dir()``), or for its sub-schema at ``pointer`` (a key path)."""
+    return _draft7(str(schemas_dir() / name), tuple(pointer))
 
 
 @functools.cache

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from . import events as scenario_events
 from . import faults as fault_module
+from . import inventory as inventory_module
+from . import listings as listings_module
 from . import models
 from .clock import parse_datetime
 from .marketplaces import MARKETPLACES
@@ -264,9 +266,15 @@ def parse_scenario(data: dict, validate_orders: bool = True) -> Scenario:
             fault_module.parse_fault(spec)
         except fault_module.FaultError as error:
             problems.append(f"faults[{index}]: {error}")
-    for key in ("inventory", "listings"):
+    by_id = {s.seller_id: s for s in sellers}
+    for key, check in (
+        ("inventory", inventory_module.check_inventory),
+        ("listings", listings_module.check_listings),
+    ):
         if not isinstance(data.get(key, []), list):
             problems.append(f"'{key}' must be a list")
+        else:
+            problems += check(data.get(key, []), by_id)
     if problems:
         raise ScenarioError(problems)
     return Scenario(

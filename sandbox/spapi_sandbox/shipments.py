@@ -40,7 +40,9 @@ def _required_text(obj: dict, key: str, where: str) -> str:
     return value
 
 
-def _check_request(body) -> tuple[dict, list[tuple[str, int, list | None]]]:
+def _check_request(
+    body, require_tracking: bool = True
+) -> tuple[dict, list[tuple[str, int, list | None]]]:
     if not isinstance(body, dict):
         raise invalid_input("The request body must be a ConfirmShipmentRequest object.")
     _required_text(body, "marketplaceId", "")
@@ -50,6 +52,10 @@ def _check_request(body) -> tuple[dict, list[tuple[str, int, list | None]]]:
     if not isinstance(package, dict):
         raise invalid_input("packageDetail is required and must be an object.")
     for key in ("packageReferenceId", "carrierCode", "trackingNumber", "shipDate"):
+        if key == "trackingNumber" and not require_tracking:
+            if package.get(key) is not None and not isinstance(package[key], str):
+                raise invalid_input("packageDetail.trackingNumber must be a string.")
+            continue
         _required_text(package, key, "packageDetail.")
     for key in ("carrierName", "shippingMethod", "shipFromSupplySourceId"):
         if key in package and not isinstance(package[key], str):
@@ -93,9 +99,15 @@ def _check_request(body) -> tuple[dict, list[tuple[str, int, list | None]]]:
     return package, lines
 
 
-def confirm_shipment(state, seller, order_id: str, body, now: datetime) -> None:
-    """Handle confirmShipment for ``seller``; raise ``ApiError`` on any breach."""
-    package, lines = _check_request(body)
+def confirm_shipment(
+    state, seller, order_id: str, body, now: datetime, require_tracking: bool = True
+) -> None:
+    """Handle confirmShipment for ``seller``; raise ``ApiError`` on any breach.
+
+    ``require_tracking=False`` (the flat-file fulfillment feed) makes
+    ``trackingNumber`` optional; the package then has none.
+    """
+    package, lines = _check_request(body, require_tracking)
     record = state.order(order_id)
     if record is None or record.seller_id != seller.seller_id or record.created > now:
         raise not_found(f"Order {order_id} was not found.")
@@ -141,13 +153,14 @@ def confirm_shipment(state, seller, order_id: str, body, now: datetime) -> None:
         "packageStatus": {"status": "SHIPPED"},
         "carrier": package["carrierName"] if carrier == OTHER else carrier,
         "shipTime": format_datetime(parse_datetime(package["shipDate"])),
-        "trackingNumber": package["trackingNumber"],
         "packageItems": [
             {"orderItemId": item_id, "quantity": quantity}
             | ({"transparencyCodes": codes} if codes else {})
             for item_id, quantity, codes in lines
         ],
     }
+    if package.get("trackingNumber"):
+        new_package["trackingNumber"] = package["trackingNumber"]
     if package.get("shippingMethod"):
         new_package["shippingService"] = package["shippingMethod"]
     mutations.upsert_package(order, new_package)

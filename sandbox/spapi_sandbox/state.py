@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from . import feeds as feeds_module
 from .clock import parse_datetime
 from .events import apply_event
 from .scenario import Application, Scenario, Seller
@@ -59,10 +60,18 @@ class SandboxState:
         self.tokens: dict[str, AccessToken] = {}
         self.inventory: list = []
         self.listings: list = []
+        self.feeds = feeds_module.FeedStore()
 
     def load(self, scenario: Scenario) -> None:
-        """Replace the state with a fresh copy of ``scenario``'s data."""
+        """Replace the state with a fresh copy of ``scenario``'s data.
+
+        Feed settings (timing, gzip) are kept; feeds and documents are not.
+        """
+        store = self.feeds
         self.__init__()
+        self.set_feeds_settings(
+            store.queue_seconds, store.processing_seconds, store.gzip_results
+        )
         self.scenario = scenario
         self.applications = {a.client_id: a for a in scenario.applications}
         self.sellers = {s.seller_id: s for s in scenario.sellers}
@@ -91,13 +100,57 @@ class SandboxState:
         """Every stored order of a seller (visible or not yet)."""
         return self._by_seller.get(seller_id, [])
 
+    def feeds_settings(self) -> dict:
+        """Feed processing settings: queueSeconds, processingSeconds, gzipResults."""
+        return {
+            "queueSeconds": self.feeds.queue_seconds,
+            "processingSeconds": self.feeds.processing_seconds,
+            "gzipResults": self.feeds.gzip_results,
+        }
+
+    def set_feeds_settings(
+        self,
+        queue_seconds: float | None = None,
+        processing_seconds: float | None = None,
+        gzip_results: bool | None = None,
+    ) -> dict:
+        """Change feed timing (sandbox seconds >= 0) and result compression."""
+        for value in (queue_seconds, processing_seconds):
+            if value is not None and (
+                not isinstance(value, (int, float))
+                or isinstance(value, bool)
+                or value < 0
+            ):
+                raise ValueError("feed timings must be numbers >= 0")
+        if gzip_results is not None and not isinstance(gzip_results, bool):
+            raise ValueError("gzipResults must be true or false")
+        if queue_seconds is not None:
+            self.feeds.queue_seconds = queue_seconds
+        if processing_seconds is not None:
+            self.feeds.processing_seconds = processing_seconds
+        if gzip_results is not None:
+            self.feeds.gzip_results = gzip_results
+        return self.feeds_settings()
+
     def apply_due_events(self, now: datetime) -> int:
-        """Apply the timed events whose ``at`` <= ``now``; return how many."""
+        """Apply the timed events and feed transitions due at ``now``, in time
+        order (an event before a feed transition at the same instant); return
+        how many were applied."""
         applied = 0
-        while self._next_event < len(self._events):
-            at, event = self._events[self._next_event]
-            if at > now:
+        while True:
+            event_at = (
+                self._events[self._next_event][0]
+                if self._next_event < len(self._events)
+                else None
+            )
+            due_feed = self.feeds.next_due(now)
+            if due_feed is not None and (event_at is None or due_feed[0] < event_at):
+                feeds_module.advance(self, due_feed[1])
+                applied += 1
+                continue
+            if event_at is None or event_at > now:
                 break
+            at, event = self._events[self._next_event]
             self._next_event += 1
             record = self._orders[event["orderId"]]
             replacement = apply_event(event, record.order)
