@@ -7,7 +7,9 @@ validate against the schema the model declares for that operation and status.
 
 from __future__ import annotations
 
+import gzip
 import os
+from urllib.parse import urlsplit
 
 import pytest
 from werkzeug.test import Client
@@ -16,6 +18,7 @@ from spapi_sandbox import SandboxApp, models
 from spapi_sandbox.samples import (
     CLIENT_ID,
     CLIENT_SECRET,
+    DE,
     REFRESH_PII,
     SELLER_PII,
     sample_scenario,
@@ -31,6 +34,18 @@ _OPERATIONS = [
      "/orders/v0/orders/{orderId}/shipmentConfirmation"),
     ("GET", "/sellers/v1/marketplaceParticipations", models.SELLERS,
      "/sellers/v1/marketplaceParticipations"),
+    ("POST", "/feeds/2021-06-30/documents", models.FEEDS,
+     "/feeds/2021-06-30/documents"),
+    ("GET", "/feeds/2021-06-30/documents/", models.FEEDS,
+     "/feeds/2021-06-30/documents/{feedDocumentId}"),
+    ("GET", "/feeds/2021-06-30/feeds/", models.FEEDS,
+     "/feeds/2021-06-30/feeds/{feedId}"),
+    ("DELETE", "/feeds/2021-06-30/feeds/", models.FEEDS,
+     "/feeds/2021-06-30/feeds/{feedId}"),
+    ("GET", "/feeds/2021-06-30/feeds", models.FEEDS, "/feeds/2021-06-30/feeds"),
+    ("POST", "/feeds/2021-06-30/feeds", models.FEEDS, "/feeds/2021-06-30/feeds"),
+    ("GET", "/fba/inventory/v1/summaries", models.FBA_INVENTORY,
+     "/fba/inventory/v1/summaries"),
 ]  # fmt: skip
 
 MODELS_MISSING = f"Amazon's models folder {models.models_dir()} is missing"
@@ -96,6 +111,9 @@ class SpClient:
     def post(self, path: str, **kwargs):
         return self.call("POST", path, **kwargs)
 
+    def delete(self, path: str, **kwargs):
+        return self.call("DELETE", path, **kwargs)
+
     def search(self, **query):
         """searchOrders with ``query`` (lists are sent comma-joined)."""
         params = {
@@ -130,3 +148,83 @@ def app() -> SandboxApp:
 def client(app: SandboxApp) -> SpClient:
     """An SpClient authorised as the PII seller."""
     return SpClient(app, app.issue_access_token(SELLER_PII))
+
+
+TSV = "text/tab-separated-values; charset=UTF-8"
+XML = "text/xml; charset=UTF-8"
+JSON_TYPE = "application/json; charset=UTF-8"
+
+
+def presigned_path(url: str) -> str:
+    """The path and query of a sandbox pre-signed URL (for the test client)."""
+    parts = urlsplit(url)
+    assert parts.scheme == "http" and parts.path.startswith("/_sandbox/")
+    return f"{parts.path}?{parts.query}"
+
+
+def upload_document(client: SpClient, content, content_type: str) -> str:
+    """createFeedDocument, then PUT ``content`` to its URL; return the id."""
+    created = client.post(
+        "/feeds/2021-06-30/documents", json={"contentType": content_type}
+    )
+    assert created.status_code == 201, created.body
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    put = client.http.put(
+        presigned_path(created.body["url"]),
+        data=content,
+        headers={"Content-Type": content_type},
+    )
+    assert put.status_code == 200, put.data
+    return created.body["feedDocumentId"]
+
+
+def submit_feed(
+    client: SpClient,
+    feed_type: str,
+    content,
+    content_type: str = TSV,
+    marketplaces: tuple[str, ...] = (DE,),
+) -> str:
+    """Upload a document and create a feed of it; return the feedId."""
+    document_id = upload_document(client, content, content_type)
+    response = client.post(
+        "/feeds/2021-06-30/feeds",
+        json={
+            "feedType": feed_type,
+            "marketplaceIds": list(marketplaces),
+            "inputFeedDocumentId": document_id,
+        },
+    )
+    assert response.status_code == 202, response.body
+    return response.body["feedId"]
+
+
+def feed_result(client: SpClient, feed_id: str) -> tuple[dict, bytes]:
+    """(getFeed body, result document bytes) of a finished feed."""
+    feed = client.get(f"/feeds/2021-06-30/feeds/{feed_id}")
+    assert feed.status_code == 200
+    assert feed.body["processingStatus"] in ("DONE", "FATAL"), feed.body
+    document = client.get(
+        f"/feeds/2021-06-30/documents/{feed.body['resultFeedDocumentId']}"
+    )
+    assert document.status_code == 200
+    download = client.http.get(presigned_path(document.body["url"]))
+    assert download.status_code == 200
+    data = download.data
+    if document.body.get("compressionAlgorithm") == "GZIP":
+        data = gzip.decompress(data)
+    return feed.body, data
+
+
+def run_feed(
+    client: SpClient,
+    feed_type: str,
+    content,
+    content_type: str = TSV,
+    marketplaces: tuple[str, ...] = (DE,),
+) -> tuple[dict, bytes]:
+    """Submit a feed, let 60 sandbox seconds pass, return its result."""
+    feed_id = submit_feed(client, feed_type, content, content_type, marketplaces)
+    client.app.advance(60)
+    return feed_result(client, feed_id)
