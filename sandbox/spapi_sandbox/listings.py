@@ -187,9 +187,17 @@ def _message_problems(message) -> list[str]:
                     text = sub.message
                     if sub.validator == "required":
                         text += f" for {message['operationType']}"
-                    elif sub.validator is None:  # a ``false`` schema
-                        operation = message["operationType"]
-                        text = f"'{where}' is not allowed for {operation}"
+                    elif sub.validator is None:  # ``false`` property schemas
+                        banned = validator.schema["oneOf"][branch]["properties"]
+                        present = [
+                            key
+                            for key, rule in banned.items()
+                            if rule is False and key in message
+                        ]
+                        text = (
+                            f"{', '.join(present) or where} not allowed for "
+                            f"{message['operationType']}"
+                        )
                     problems.append(text)
             continue
         if error.validator == "oneOf":
