@@ -180,6 +180,7 @@ class _NoDebugFilter(logging.Filter):
     """Drop the records below INFO of a library logger (they carry headers)."""
 
     def filter(self, record):
+        """Keep INFO and above only."""
         return record.levelno >= logging.INFO
 
 
@@ -422,10 +423,10 @@ class CallLog:
         with self._lock:
             self.calls[operation] += 1
 
-    @property
     def total(self):
         """The number of HTTP requests sent, all operations together."""
-        return sum(self.calls.values())
+        with self._lock:
+            return sum(self.calls.values())
 
     def as_dict(self):
         """A JSON-serialisable summary."""
@@ -521,6 +522,7 @@ def _token_client_class(adapter):
 
         @property
         def token_url(self):
+            """The LWA token endpoint this client posts to."""
             return self.scheme + self.host + self.path
 
         def fetch(self):
@@ -528,6 +530,8 @@ def _token_client_class(adapter):
             return self._request(self.token_url, self.data, self.headers)
 
         def get_auth(self):
+            """The adapter's token (cached, or obtained now); the library's
+            module-global cache is neither read nor written."""
             return AccessTokenResponse(access_token=adapter._ensure_token())
 
     return AdapterAccessTokenClient
@@ -811,7 +815,11 @@ class SpApiClient:
             return retrying(self._attempt, operation, func, args, kwargs, state)
         except AmazonApiError as error:
             error.attempts = state.attempts
-            _logger.warning(
+            # an unknown order or a refused input is the caller's business; Amazon
+            # failing, throttling or refusing the credentials is worth a warning
+            quiet = isinstance(error, (AmazonNotFoundError, AmazonInvalidInputError))
+            _logger.log(
+                logging.INFO if quiet else logging.WARNING,
                 "Amazon account %s: %s failed: %s",
                 self.credentials.account_key,
                 operation,

@@ -133,9 +133,15 @@ class TestSpApiClient(BaseCase):
         self.assertEqual(production.token_url, const.LWA_TOKEN_URL)
         self.assertIs(production.token_cache, sp_api.TOKEN_CACHE)
         self.assertIs(production.limiter, sp_api.RATE_LIMITER)
+        token_client = production._token_client_cls
+        self.assertEqual(
+            (token_client.scheme, token_client.host, token_client.path),
+            ("https://", "api.amazon.com", "/auth/o2/token"),
+        )
         client = self._client()
         self.assertEqual(client.endpoint, self.sandbox.url)
         self.assertEqual(client.token_url, f"{self.sandbox.url}/auth/o2/token")
+        self.assertEqual(client._token_client_cls.scheme, "http://")
         self.assertIsNot(
             sp_api.SpApiClient(self._credentials(), clock=self.clock).token_cache,
             sp_api.TOKEN_CACHE,
@@ -234,7 +240,7 @@ class TestSpApiClient(BaseCase):
                 last_updated_after=WINDOW_START,
                 marketplace_ids=[DE],
             )
-        self.assertEqual(client.call_log.total, 0, msg="nothing was sent")
+        self.assertEqual(client.call_log.total(), 0, msg="nothing was sent")
 
     def test_get_order(self):
         client = self._client()
@@ -295,6 +301,12 @@ class TestSpApiClient(BaseCase):
         self.assertEqual(self._sandbox_counts()["lwaToken"], 1)
         self.assertEqual(client.call_log.calls["lwaToken"], 1)
         self.assertEqual(other.call_log.calls["lwaToken"], 0)
+        # another account never gets this account's token
+        self._client(
+            self._credentials(account_key="amazon.account,2"),
+            token_cache=client.token_cache,
+        ).get_marketplace_participations()
+        self.assertEqual(self._sandbox_counts()["lwaToken"], 2)
         # the library's module-global cache is bypassed, never filled
         library_cache = sys.modules["sp_api.auth.access_token_client"].cache
         self.assertFalse(
@@ -417,6 +429,17 @@ class TestSpApiClient(BaseCase):
         self.assertEqual(self._sandbox_statuses("getOrder"), [500, 500, 500])
         self.assertEqual(len(self.clock.sleeps), 2)
 
+    def test_unavailable_is_retried(self):
+        client = self._client()
+        self.app.add_faults(
+            {"operation": "getMarketplaceParticipations", "status": 503}
+        )
+        self.assertEqual(len(client.get_marketplace_participations()), 2)
+        self.assertEqual(
+            self._sandbox_statuses("getMarketplaceParticipations"), [503, 200]
+        )
+        self.assertEqual(client.call_log.retries, 1)
+
     def test_invalid_input(self):
         client = self._client()
         with self.assertRaises(AmazonInvalidInputError) as caught:
@@ -461,6 +484,12 @@ class TestSpApiClient(BaseCase):
         with self.assertRaises(AmazonServerError) as caught:
             client.get_marketplace_participations()
         self.assertEqual(caught.exception.code, "Timeout")
+        # the sandbox still handles the calls it held (as Amazon would): wait for
+        # them, so they do not land in the next test's call log
+        deadline = time.monotonic() + 10
+        while len(self._sandbox_statuses("getMarketplaceParticipations")) < 3:
+            self.assertLess(time.monotonic(), deadline, msg="held calls answered")
+            time.sleep(0.05)
 
     # === RATE LIMITER === #
 
