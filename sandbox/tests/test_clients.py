@@ -20,9 +20,11 @@ missing (also under ``CI``: it is an optional, separately installed check).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from datetime import datetime, timezone
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -32,7 +34,9 @@ from spapi_sandbox.samples import (
     CLIENT_ID,
     CLIENT_SECRET,
     DE,
+    FR,
     REFRESH_PII,
+    SELLER_PII,
     sample_scenario,
 )
 
@@ -176,7 +180,7 @@ def test_python_amazon_sp_api_lwa_error_is_json(sandbox, sp_api):
     assert error.value.error_code == "invalid_grant"
 
 
-def test_amzn_sp_api_sdk_round_trip(sandbox):
+def _sdk_or_skip():
     if SDK_PATH.is_dir() and str(SDK_PATH) not in sys.path:
         sys.path.append(str(SDK_PATH))
     pytest.importorskip(
@@ -184,6 +188,10 @@ def test_amzn_sp_api_sdk_round_trip(sandbox):
         reason=f"Amazon's SDK is not installed: pip install --no-deps --target "
         f"{SDK_PATH} amzn-sp-api==1.13.0 (kept out of site-packages, see README)",
     )
+
+
+def test_amzn_sp_api_sdk_round_trip(sandbox):
+    _sdk_or_skip()
     from spapi import SPAPIClient, SPAPIConfig
     from spapi.api.orders_v0.orders_v0_api import OrdersV0Api
     from spapi.api.orders_v2026_01_01.get_order_api import GetOrderApi
@@ -237,3 +245,142 @@ def test_amzn_sp_api_sdk_round_trip(sandbox):
     )
     packages = sandbox.app.order_state(order_id)["order"]["packages"]
     assert packages[0]["carrier"] == "DHL"
+
+
+ACK = "POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA"
+TSV = "text/tab-separated-values; charset=UTF-8"
+
+
+def _ack_tsv(sandbox) -> tuple[str, str]:
+    order_id = sandbox.app.state.orders_of(SELLER_PII)[0].order["orderId"]
+    text = "order-id\tamazon-order-item-code\tcancellation-reason-code\n"
+    return order_id, text + f"{order_id}\t\tNoInventory\n"
+
+
+def _stock(sandbox, count: int) -> None:
+    for index in range(count):
+        sandbox.app.set_inventory(
+            SELLER_PII,
+            f"FBA-{index:03d}",
+            fnSku=f"X00{index:07d}",
+            asin=f"B0{index:08d}",
+            productName=f"Product {index}",
+            fulfillableQuantity=index,
+        )
+
+
+def test_python_amazon_sp_api_feeds_round_trip(sandbox, sp_api):
+    from sp_api.api import Feeds
+
+    feeds = _sp_api_client(Feeds, sp_api, sandbox)
+    order_id, tsv = _ack_tsv(sandbox)
+    document = feeds.create_feed_document(BytesIO(tsv.encode()), TSV)
+    assert document.payload["url"].startswith(sandbox.url + "/_sandbox/uploads/")
+    created = feeds.create_feed(ACK, document.payload["feedDocumentId"])
+    feed_id = created.payload["feedId"]
+    assert feeds.get_feed(feed_id).payload["processingStatus"] == "IN_QUEUE"
+    sandbox.app.advance(60)
+    feed = feeds.get_feed(feed_id).payload
+    assert feed["processingStatus"] == "DONE" and feed["marketplaceIds"] == [DE]
+    report = feeds.get_feed_document(feed["resultFeedDocumentId"])
+    assert "<MessagesSuccessful>1</MessagesSuccessful>" in report
+    stored = sandbox.app.order_state(order_id)["order"]
+    assert stored["fulfillment"]["fulfillmentStatus"] == "CANCELLED"
+
+    sandbox.app.feed_settings(gzip_results=True)  # the library gunzips
+    listing = {
+        "header": {"sellerId": SELLER_PII, "version": "2.0"},
+        "messages": [{"messageId": 1, "sku": "SKU-1", "operationType": "PATCH",
+                      "productType": "HOME", "patches": [
+                          {"op": "replace",
+                           "path": "/attributes/fulfillment_availability",
+                           "value": [{"fulfillment_channel_code": "DEFAULT",
+                                      "quantity": 4}]}]}],
+    }  # fmt: skip
+    _document, created = feeds.submit_feed(
+        "JSON_LISTINGS_FEED",
+        BytesIO(json.dumps(listing).encode()),
+        "application/json; charset=UTF-8",
+        marketplaceIds=[DE, FR],
+    )
+    sandbox.app.advance(60)
+    result_id = feeds.get_feed(created.payload["feedId"]).payload[
+        "resultFeedDocumentId"
+    ]
+    report = json.loads(feeds.get_feed_document(result_id))
+    assert report["summary"]["messagesAccepted"] == 1
+    assert {e["quantity"] for e in sandbox.app.listings(SELLER_PII, "SKU-1")} == {4}
+    listed = feeds.get_feeds(feedTypes=[ACK, "JSON_LISTINGS_FEED"], pageSize=1)
+    assert len(listed.payload["feeds"]) == 1 and listed.next_token
+    rest = feeds.get_feeds(nextToken=listed.next_token)
+    assert len(rest.payload["feeds"]) == 1
+
+
+def test_python_amazon_sp_api_inventory_pages(sandbox, sp_api):
+    from sp_api.api import Inventories
+
+    _stock(sandbox, 60)
+    inventories = _sp_api_client(Inventories, sp_api, sandbox)
+    first = inventories.get_inventory_summary_marketplace(details=True)
+    summaries = first.payload["inventorySummaries"]
+    assert len(summaries) == 50 and "inventoryDetails" in summaries[0]
+    assert first.next_token and first.rate_limit == "2"
+    second = inventories.get_inventory_summary_marketplace(
+        details=True, nextToken=first.next_token
+    )
+    assert len(second.payload["inventorySummaries"]) == 10
+    assert second.next_token is None
+
+
+def test_amzn_sp_api_sdk_feeds_and_inventory(sandbox):
+    _sdk_or_skip()
+    import urllib.request
+
+    from spapi import SPAPIClient, SPAPIConfig
+    from spapi.api.fba_inventory_v1.fba_inventory_api import FbaInventoryApi
+    from spapi.api.feeds_v2021_06_30.feeds_api import FeedsApi
+    from spapi.models.feeds_v2021_06_30 import (
+        CreateFeedDocumentSpecification,
+        CreateFeedSpecification,
+    )
+
+    config = SPAPIConfig(CLIENT_ID, CLIENT_SECRET, REFRESH_PII, region="EU")
+    client = SPAPIClient(
+        config, oauth_endpoint=f"{sandbox.url}/auth/o2/token", endpoint=sandbox.url
+    )
+    feeds = FeedsApi(client.api_client)
+    order_id, tsv = _ack_tsv(sandbox)
+    document = feeds.create_feed_document(
+        CreateFeedDocumentSpecification(content_type=TSV)
+    )
+    upload = urllib.request.Request(
+        document.url, data=tsv.encode(), method="PUT", headers={"Content-Type": TSV}
+    )
+    with urllib.request.urlopen(upload) as answer:
+        assert answer.status == 200
+    created = feeds.create_feed(
+        CreateFeedSpecification(
+            feed_type=ACK,
+            marketplace_ids=[DE],
+            input_feed_document_id=document.feed_document_id,
+        )
+    )
+    sandbox.app.advance(60)
+    feed = feeds.get_feed(created.feed_id)
+    assert feed.processing_status == "DONE"
+    result = feeds.get_feed_document(feed.result_feed_document_id)
+    with urllib.request.urlopen(result.url) as answer:
+        assert b"<MessagesWithError>0</MessagesWithError>" in answer.read()
+    stored = sandbox.app.order_state(order_id)["order"]
+    assert stored["fulfillment"]["fulfillmentStatus"] == "CANCELLED"
+
+    _stock(sandbox, 3)
+    inventory = FbaInventoryApi(client.api_client).get_inventory_summaries(
+        "Marketplace", DE, [DE], details=True
+    )
+    assert [s.seller_sku for s in inventory.payload.inventory_summaries] == [
+        "FBA-000",
+        "FBA-001",
+        "FBA-002",
+    ]
+    assert inventory.payload.inventory_summaries[2].total_quantity == 2
