@@ -1898,10 +1898,98 @@ def generate(
         ],
         "events": event_list,
         "faults": [],
-        "inventory": [],
-        "listings": [],
     }
+    scenario["inventory"], scenario["listings"] = _stock(seed, sellers, start_dt)
     return scenario
+
+
+#: Product types by SKU keyword (first match), else ``HOME``.
+PRODUCT_TYPES = (
+    (("WB", "BTL", "BOTTLE"), "BOTTLE"),
+    (("CB-", "CB-BAM"), "CUTTING_BOARD"),
+    (("USBC", "CBL"), "ELECTRONIC_CABLE"),
+    (("MSE",), "COMPUTER_INPUT_DEVICE"),
+    (("SKL", "PAN", "KETTLE", "FP-"), "COOKWARE"),
+    (("YM-", "YOGA", "RB-"), "EXERCISE_MAT"),
+    (("LMP", "LAMP"), "LAMP"),
+    (("TOY",), "TOY_BUILDING_BLOCK"),
+    (("BP-",), "BACKPACK"),
+    (("TP-", "PILLOW"), "PILLOW"),
+)
+
+
+def product_type(sku: str) -> str:
+    """A plausible Amazon product type for a generated SKU."""
+    for keywords, kind in PRODUCT_TYPES:
+        if any(keyword in sku for keyword in keywords):
+            return kind
+    return "HOME"
+
+
+def _stock(seed, sellers: list[Seller], start: datetime) -> tuple[list, list]:
+    """FBA ``inventory`` (one record per FBA SKU and network) and ``listings``
+    (every SKU on every marketplace it is sold on: ``DEFAULT`` with a quantity
+    for FBM, ``AMAZON_<network>`` for FBA).
+
+    A separate ``random.Random`` seeded from ``seed`` drives it, so the orders
+    and events (and their manifest) are the same as without stock.
+    """
+    rng = random.Random(f"stock:{seed}")
+    inventory, listings = [], []
+    for seller in sellers:
+        home = MARKETPLACES[seller.markets[0]]
+        for product in seller.products:
+            kind = product_type(product.sku)
+            for market in seller.markets:
+                channel = product.channels.get(market)
+                if channel is None:
+                    continue
+                listing = {
+                    "sellerId": seller.seller_id,
+                    "sku": product.sku,
+                    "marketplaceId": MARKETPLACES[market].marketplace_id,
+                    "productType": kind,
+                }
+                if channel == "MERCHANT":
+                    listing["fulfillmentChannel"] = "DEFAULT"
+                    listing["quantity"] = rng.choice((0, 1, 2, 3, 5, 8, 12, 20, 35))
+                else:
+                    listing["fulfillmentChannel"] = f"AMAZON_{seller.region}"
+                listings.append(listing)
+            if "AMAZON" not in product.channels.values():
+                continue
+            fulfillable = rng.choice((0, 3, 12, 25, 40, 80, 150, 300))
+            reserved = [rng.choice((0, 0, 1, 2, 4)) for _ in range(3)]
+            damaged = rng.choice((0, 0, 0, 1, 2))
+            updated = start - timedelta(minutes=rng.randrange(10, 14 * 24 * 60))
+            inventory.append(
+                {
+                    "sellerId": seller.seller_id,
+                    "sellerSku": product.sku,
+                    "fnSku": "X00" + _pattern(rng, "XXXXXXX"),
+                    "asin": product.asin,
+                    "condition": "NewItem",
+                    "productName": product.titles.get(home.language)
+                    or next(iter(product.titles.values())),
+                    "network": seller.region,
+                    "fulfillableQuantity": fulfillable,
+                    "inboundWorkingQuantity": rng.choice((0, 0, 0, 10, 24)),
+                    "inboundShippedQuantity": rng.choice((0, 0, 0, 12, 48)),
+                    "inboundReceivingQuantity": rng.choice((0, 0, 0, 0, 6)),
+                    "reservedQuantity": {
+                        "totalReservedQuantity": sum(reserved),
+                        "pendingCustomerOrderQuantity": reserved[0],
+                        "pendingTransshipmentQuantity": reserved[1],
+                        "fcProcessingQuantity": reserved[2],
+                    },
+                    "unfulfillableQuantity": {
+                        "totalUnfulfillableQuantity": damaged,
+                        "customerDamagedQuantity": damaged,
+                    },
+                    "lastUpdatedTime": iso(updated),
+                }
+            )
+    return inventory, listings
 
 
 def _public(order: dict) -> dict:

@@ -506,3 +506,49 @@ def test_cli_writes_both_files(tmp_path, capsys):
     assert len(data["orders"]) == 30
     assert built["scenario"] == "small.json"
     assert built == manifest.build(data, "small.json", out.read_bytes())
+
+
+# ------------------------------------------------ FBA inventory and listings
+def test_stock_leaves_orders_events_and_manifest_unchanged(monkeypatch):
+    with_stock = generator.generate(orders=200, seed=11)
+    monkeypatch.setattr(generator, "_stock", lambda *_args: ([], []))
+    without = generator.generate(orders=200, seed=11)
+    for key in ("orders", "events", "sellers", "applications", "clock"):
+        assert manifest.dump_bytes(with_stock[key]) == manifest.dump_bytes(without[key])
+    built = manifest.build(with_stock)
+    plain = manifest.build(without)
+    built.pop("scenarioSha256"), plain.pop("scenarioSha256")
+    assert built == plain
+    assert without["inventory"] == without["listings"] == []
+
+
+def test_generated_inventory_and_listings():
+    from spapi_sandbox import parse_scenario
+
+    scenario = generator.generate(orders=100, seed=5)
+    again = generator.generate(orders=100, seed=5)
+    assert manifest.dump_bytes(scenario) == manifest.dump_bytes(again)
+    parse_scenario(scenario, validate_orders=False)  # inventory/listings checks
+    regions = {s["sellerId"]: s["region"] for s in scenario["sellers"]}
+    inventory, listings = scenario["inventory"], scenario["listings"]
+    assert {r["network"] for r in inventory} == {"NA", "EU", "FE"}
+    for record in inventory:
+        assert record["network"] == regions[record["sellerId"]]
+        assert re.fullmatch(r"X00[A-Z0-9]{7}", record["fnSku"])
+    fba_skus = {(r["sellerId"], r["sellerSku"]) for r in inventory}
+    for listing in listings:
+        key = (listing["sellerId"], listing["sku"])
+        if listing["fulfillmentChannel"] == "DEFAULT":
+            assert isinstance(listing["quantity"], int)
+        else:
+            assert listing["fulfillmentChannel"] == f"AMAZON_{regions[key[0]]}"
+            assert key in fba_skus and "quantity" not in listing
+    channels = {entry["fulfillmentChannel"] for entry in listings}
+    assert channels >= {"DEFAULT", "AMAZON_EU"}
+    # every SKU sold as FBA somewhere has a record, and only those
+    fba_listed = {
+        (entry["sellerId"], entry["sku"])
+        for entry in listings
+        if entry["fulfillmentChannel"] != "DEFAULT"
+    }
+    assert fba_listed == fba_skus

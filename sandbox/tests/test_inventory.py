@@ -249,3 +249,21 @@ def test_scenario_inventory_checks():
     for expected in ("duplicate record", "unknown sellerId", "'network'",
                      "fulfillableQuantity", "lastUpdatedTime"):  # fmt: skip
         assert expected in text
+
+
+def test_generated_scenario_pools_stock_per_network():
+    from spapi_sandbox import generator
+
+    app = SandboxApp(generator.generate(orders=20, seed=3), frozen=True,
+                     rate_limits=False, validate_orders=False)  # fmt: skip
+    for seller in app.state.sellers.values():
+        client = SpClient(app, app.issue_access_token(seller.seller_id))
+        answers = [
+            client.get(PATH, query_string=_query(m, details="true")).body["payload"][
+                "inventorySummaries"
+            ]
+            for m in seller.marketplace_ids
+        ]
+        assert answers[0] and all(answer == answers[0] for answer in answers)
+        expected = {r["sellerSku"] for r in app.inventory(seller.seller_id)}
+        assert {s["sellerSku"] for s in answers[0]} == expected
