@@ -2,3 +2,4 @@ from . import test_marketplace_data
 from . import test_account_security
 from . import test_account_marketplace
 from . import test_ui_tour
+from . import test_order_sync

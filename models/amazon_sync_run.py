@@ -1,0 +1,108 @@
+from odoo import fields, models
+
+
+class AmazonSyncRun(models.Model):
+    """One synchronization run of an account: its window, progress and outcome.
+
+    The order sync keeps here the window end and the next page token, committed page by
+    page, so that a run that dies resumes where it stopped (Amazon's page tokens live
+    24 h) instead of spending quota on pages already read.
+    """
+
+    _name = "amazon.sync.run"
+    _description = "Amazon Synchronization Run"
+    _order = "id desc"
+    _check_company_auto = True
+
+    account_id = fields.Many2one(
+        "amazon.account", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="account_id.company_id", store=True, index=True, precompute=True
+    )
+    flow = fields.Selection(
+        [("orders", "Orders"), ("shipments", "Shipments"), ("cancel", "Cancellations")],
+        required=True,
+        default="orders",
+    )
+    state = fields.Selection(
+        [("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+        required=True,
+        default="running",
+        index=True,
+    )
+    trigger = fields.Selection(
+        [("cron", "Scheduled"), ("manual", "Manual")], default="cron", required=True
+    )
+    window_start = fields.Datetime(help="Orders updated on Amazon after this moment.")
+    window_end = fields.Datetime(
+        help="Orders updated on Amazon before this moment (Amazon's lastUpdatedBefore)."
+    )
+    next_page_token = fields.Char(copy=False, groups="base.group_system")
+    pages = fields.Integer()
+    orders_total = fields.Integer(string="Orders Listed")
+    orders_created = fields.Integer(string="Created")
+    orders_updated = fields.Integer(string="Updated")
+    orders_unchanged = fields.Integer(string="Unchanged")
+    orders_skipped = fields.Integer(string="Skipped")
+    orders_failed = fields.Integer(string="Failed")
+    orders_retried = fields.Integer(string="Retried")
+    api_calls = fields.Integer(string="API Calls")
+    started_at = fields.Datetime(default=fields.Datetime.now, required=True)
+    ended_at = fields.Datetime()
+    duration = fields.Float(string="Duration (s)", digits=(16, 1))
+    error = fields.Text()
+    notes = fields.Text(help="What the run did besides importing orders.")
+    failure_ids = fields.One2many("amazon.sync.failure", "run_id", string="Failures")
+
+    def _add_note(self, note):
+        """Append a line to the run's notes (kept unique)."""
+        for run in self:
+            lines = (run.notes or "").splitlines()
+            if note not in lines:
+                run.notes = "\n".join([*lines, note])
+
+
+class AmazonSyncFailure(models.Model):
+    """An Amazon order that failed to import: kept until it succeeds or is dismissed.
+
+    Recorded (and committed) before the sync cursor may pass the order; later runs retry
+    it through ``getOrder``.
+    """
+
+    _name = "amazon.sync.failure"
+    _description = "Amazon Order Import Failure"
+    _order = "id desc"
+
+    run_id = fields.Many2one("amazon.sync.run", ondelete="set null", index=True)
+    account_id = fields.Many2one(
+        "amazon.account", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="account_id.company_id", store=True, index=True, precompute=True
+    )
+    amazon_order_ref = fields.Char(string="Amazon Order ID", required=True, index=True)
+    error = fields.Text(required=True)
+    attempts = fields.Integer(default=1)
+    state = fields.Selection(
+        [
+            ("pending", "Waiting for retry"),
+            ("resolved", "Resolved"),
+            ("dismissed", "Dismissed"),
+        ],
+        default="pending",
+        required=True,
+        index=True,
+    )
+
+    _sql_constraints = [
+        (
+            "account_order_uniq",
+            "unique(account_id, amazon_order_ref)",
+            "This Amazon order is already recorded as failed.",
+        ),
+    ]
+
+    def action_dismiss(self):
+        """Stop retrying these orders."""
+        self.write({"state": "dismissed"})

@@ -1,0 +1,23 @@
+from odoo import fields, models
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    amazon_item_ref = fields.Char(
+        string="Amazon Order Item ID", index=True, readonly=True, copy=False
+    )
+    amazon_item_amount = fields.Float(
+        readonly=True,
+        copy=False,
+        digits=(16, 4),
+        help="Amazon's ITEM proceeds of the line (quantity × unit price).",
+    )
+
+    _sql_constraints = [
+        (
+            "amazon_item_uniq",
+            "unique(order_id, amazon_item_ref)",
+            "This Amazon order item is already on the order.",
+        ),
+    ]
