@@ -3,8 +3,8 @@
 ``SP_API_ROUTES`` is the extension point: each ``Route`` maps a path and method
 to an operationId (used for usage plans, faults and the call log) and a handler
 ``handler(app, request, seller, now, **path_args) -> (status, body | None)``.
-Add Feeds or FBA Inventory by appending routes whose handlers work on
-``app.state``.
+Feeds 2021-06-30 (``feeds.py``) and FBA Inventory (``inventory.py``) are
+served this way; ``DOCUMENT_ROUTES`` serve the pre-signed feed document URLs.
 
 Every answer carries ``x-amzn-RequestId``; SP-API answers that passed the rate
 limiter carry ``x-amzn-RateLimit-Limit``; 429 answers do not. Error bodies are

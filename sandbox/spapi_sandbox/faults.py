@@ -31,7 +31,10 @@ Every fault fires ``count`` times (default 1), then disappears. With ``skip``
 (default 0) the first ``skip`` matching calls pass it by (they may still meet
 another pending fault). ``operation`` is an operationId
 (``searchOrders``, ``getOrder``, ``confirmShipment``,
-``getMarketplaceParticipations``, ``lwaToken``) or ``*`` for all.
+``getMarketplaceParticipations``, ``createFeedDocument``, ``createFeed``,
+``getFeed``, ``getFeeds``, ``cancelFeed``, ``getFeedDocument``,
+``getInventorySummaries``, ``lwaToken``, and ``uploadFeedDocument`` /
+``downloadFeedDocument`` for the pre-signed document URLs) or ``*`` for all.
 """
 
 from __future__ import annotations
