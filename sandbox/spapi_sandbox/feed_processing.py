@@ -278,6 +278,7 @@ def cancel(
     """
 
     def result(kind: str, code: str, description: str) -> Result:
+        """A result of this message about this order."""
         return Result(message_id, kind, code, description, order_id)
 
     if reason not in CANCEL_REASONS:
