@@ -86,6 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--page-size", type=int, default=100)
     bench.add_argument("--repeat", type=int, default=50)
     bench.set_defaults(func=_bench)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["generate"]:
+        # python -m spapi_sandbox generate --orders 1000 --seed 42 [OUT.json]
+        from .generator import main as generate_main
+
+        return generate_main(argv[1:])
+    sub.add_parser("generate", help="write a generated scenario and its manifest")
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -2120,7 +2120,12 @@ def write(path: str | Path, scenario: dict) -> tuple[Path, Path]:
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``python -m spapi_sandbox.generator [options] OUT.json``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", help="scenario JSON path (manifest written beside)")
+    parser.add_argument(
+        "out",
+        nargs="?",
+        help="scenario JSON path (manifest written beside); "
+        "default gen-<orders>-<seed>.json in the current directory",
+    )
     parser.add_argument("--orders", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--vat-inside-item", action="store_true")
@@ -2134,7 +2139,8 @@ def main(argv: list[str] | None = None) -> int:
         start=args.start,
         days=args.days,
     )
-    scenario_path, manifest_path = write(args.out, scenario)
+    out = args.out or f"gen-{args.orders}-{args.seed}.json"
+    scenario_path, manifest_path = write(out, scenario)
     print(f"wrote {scenario_path} and {manifest_path}", file=sys.stdout)
     return 0
 

@@ -552,3 +552,17 @@ def test_generated_inventory_and_listings():
         if entry["fulfillmentChannel"] != "DEFAULT"
     }
     assert fba_listed == fba_skus
+
+
+def test_package_cli_generate_subcommand(tmp_path, monkeypatch):
+    """``python -m spapi_sandbox generate --orders N --seed S`` writes both files."""
+    from spapi_sandbox.__main__ import main as cli_main
+
+    monkeypatch.chdir(tmp_path)
+    assert cli_main(["generate", "--orders", "12", "--seed", "3"]) == 0
+    data = json.loads((tmp_path / "gen-12-3.json").read_text(encoding="utf-8"))
+    built = json.loads(
+        (tmp_path / "gen-12-3.manifest.json").read_text(encoding="utf-8")
+    )
+    assert len(data["orders"]) == 12
+    assert built["scenario"] == "gen-12-3.json"
