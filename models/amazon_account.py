@@ -116,6 +116,8 @@ class AmazonAccount(models.Model):
     )
     endpoint_override = fields.Char(
         string="API Endpoint Override",
+        # The credentials are sent to this URL: only administrators may set it.
+        groups="base.group_system",
         help="Developer setting: a base URL that replaces the region's SP-API endpoint"
         " and the LWA token endpoint (e.g. the local SP-API sandbox "
         "http://127.0.0.1:8765).",
@@ -478,6 +480,9 @@ class AmazonAccount(models.Model):
             if not lock_cr.fetchone()[0]:
                 _logger.info("Amazon order sync of account %s already running", self.id)
                 return False
+            # The session-level lock outlives this commit; the lock cursor must not hold
+            # a snapshot open for the whole run.
+            lock_cr.commit()  # pylint: disable=invalid-commit
             try:
                 return self._sync_orders_locked(trigger, client)
             finally:
@@ -508,16 +513,17 @@ class AmazonAccount(models.Model):
             self._amazon_commit()
         started = time.monotonic()
         own_client = client is None
-        client = client or self._get_sp_api_client()
-        calls_before = client.call_log.total()
+        calls_before = client.call_log.total() if client else 0
         try:
+            client = client or self._get_sp_api_client()
             self._sync_order_pages(run, client)
             self._retry_failed_orders(run, client)
             self.last_orders_sync = run.window_end
             run.write({"state": "done"})
         # Whatever stops the run is recorded on it, and the cron goes on.
         except Exception as error:  # noqa: BLE001
-            self.env.cr.rollback() if not self._amazon_in_test() else None
+            if not self._amazon_in_test():
+                self.env.cr.rollback()
             run.write({"state": "failed", "error": str(error)})
             _logger.warning(
                 "Amazon order sync of account %s failed: %s", self.id, error
@@ -527,11 +533,12 @@ class AmazonAccount(models.Model):
                 {
                     "ended_at": fields.Datetime.now(),
                     "duration": run.duration + time.monotonic() - started,
-                    "api_calls": run.api_calls + client.call_log.total() - calls_before,
+                    "api_calls": run.api_calls
+                    + (client.call_log.total() - calls_before if client else 0),
                 }
             )
             self._amazon_commit()
-            if own_client:
+            if own_client and client:
                 client.close()
         return run
 
@@ -578,7 +585,11 @@ class AmazonAccount(models.Model):
         :return: ``"created"``, ``"updated"``, ``"unchanged"``, ``"skipped"`` or
             ``"failed"``.
         """
-        ref = order_data.get("orderId") or "?"
+        ref = order_data.get("orderId")
+        if not ref:
+            # Nothing to retry by: counted as failed, with the reason in the run.
+            run._add_note(_("An order without orderId was listed and left out."))
+            return "failed"
         try:
             with self.env.cr.savepoint():
                 result = self.env["sale.order"]._amazon_import_order(

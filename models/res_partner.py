@@ -69,12 +69,11 @@ class ResPartner(models.Model):
             "amazon_buyer": True,
             **location,
         }
-        if not company_name:
-            customer_values.update(
-                street=address.get("addressLine1") or False,
-                street2=address.get("addressLine2") or False,
-            )
-        customer = self._amazon_match_or_create(customer_values)
+        # Amazon gives the recipient's address, not the buyer's: the customer keeps only
+        # the location, the street stays on the delivery contact.
+        customer = self._amazon_match_or_create(
+            {**customer_values, "parent_id": False, "type": "contact"}
+        )
         delivery = self._amazon_match_or_create(
             {
                 "parent_id": customer.id,
@@ -99,7 +98,7 @@ class ResPartner(models.Model):
     def _amazon_match_or_create(self, values):
         """The partner with exactly these values, created when there is none."""
         domain = [(key, "=", value) for key, value in values.items()]
-        partner = self.with_context(active_test=False).search(domain, limit=1)
+        partner = self.search(domain, limit=1)
         return partner or self.with_context(mail_create_nolog=True).create(values)
 
     @api.model

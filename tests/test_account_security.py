@@ -55,6 +55,17 @@ class TestAccountSecurity(AmazonCommon):
         self.account.with_user(self.amazon_manager).write({"refresh_token_input": ""})
         self.assertEqual(self.account.sudo().refresh_token, "Atzr|new-token")
 
+    def test_only_administrators_set_the_endpoint(self):
+        """The credentials are sent to the endpoint override: a manager who could set
+        it could send them anywhere."""
+        with self.assertRaises(AccessError):
+            self.account.with_user(self.amazon_manager).write(
+                {"endpoint_override": "http://attacker.example"}
+            )
+        admin = self.env.ref("base.user_admin")
+        self.account.with_user(admin).write({"endpoint_override": "http://127.0.0.1:1"})
+        self.assertEqual(self.account.sudo().endpoint_override, "http://127.0.0.1:1")
+
     def test_user_reads_the_account_but_cannot_edit_it(self):
         account = self.account.with_user(self.amazon_user)
         self.assertEqual(

@@ -1,3 +1,7 @@
+from datetime import datetime
+
+from spapi_sandbox import manifest, samples, serve
+
 from odoo.tests import HttpCase, tagged
 
 
@@ -18,4 +22,47 @@ class TestAmazonAccountTour(HttpCase):
         )
         self.assertEqual(
             account.account_marketplace_ids.marketplace_id.name, "Amazon.de"
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestAmazonSyncOrdersTour(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        scenario = samples.sample_scenario(orders=5)
+        cls.expected = manifest.build(scenario)["sellers"][samples.SELLER_PII]
+        cls.sandbox_cm = serve(scenario=scenario, frozen=True)
+        cls.sandbox = cls.sandbox_cm.__enter__()
+        cls.addClassCleanup(cls.sandbox_cm.__exit__, None, None, None)
+        cls.account = cls.env["amazon.account"].create(
+            {
+                "name": "Tour sync shop",
+                "region": "EU",
+                "seller_ref": samples.SELLER_PII,
+                "home_marketplace_id": cls.env.ref(
+                    "sale_amazon_connector.marketplace_de"
+                ).id,
+                "lwa_client_ref": samples.CLIENT_ID,
+                "lwa_client_secret_input": samples.CLIENT_SECRET,
+                "refresh_token_input": samples.REFRESH_PII,
+                "endpoint_override": cls.sandbox.url,
+                "import_orders_since": datetime(2026, 10, 1),
+            }
+        )
+
+    def test_sync_orders_button_then_amazon_filter(self):
+        """In developer mode, SYNC ORDERS imports the orders, which the Amazon filter
+        of the sales orders list then shows (5 orders, as the manifest expects)."""
+        self.assertEqual(len(self.expected["orders"]), 5)
+        self.start_tour(
+            "/odoo/action-sale_amazon_connector.amazon_account_action?debug=1",
+            "sale_amazon_connector_sync_orders",
+            login="admin",
+        )
+        orders = self.env["sale.order"].search(
+            [("amazon_account_id", "=", self.account.id)]
+        )
+        self.assertEqual(
+            sorted(orders.mapped("amazon_order_ref")), sorted(self.expected["orders"])
         )

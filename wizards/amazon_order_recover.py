@@ -17,6 +17,7 @@ class AmazonOrderRecover(models.TransientModel):
     def action_recover(self):
         """Read the order with ``getOrder`` and import it; open the sales order."""
         self.ensure_one()
+        self.account_id.check_access("read")
         ref = self.amazon_order_ref.strip()
         result = self.account_id.sudo()._import_order_by_ref(ref)
         order = self.env["sale.order"].search(

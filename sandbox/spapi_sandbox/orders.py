@@ -271,7 +271,9 @@ def parse_search_query(args, now: datetime, seller_marketplaces: list[str]):
             f"{prefix}After must be at least 2 minutes before the time of the request."
         )
     if before is None:
-        before = latest
+        # Amazon echoes this bound (whole seconds); the query (and its page tokens) must
+        # use the same instant, or a client resending the echo with a token is refused.
+        before = latest.replace(microsecond=0)
     elif before > latest:
         raise invalid_input(
             f"{prefix}Before must be at least 2 minutes before the time of the request."
