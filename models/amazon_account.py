@@ -381,16 +381,24 @@ class AmazonAccount(models.Model):
             **kwargs,
         )
 
+    def _fetch_marketplace_participations(self):
+        """Sellers ``getMarketplaceParticipations`` of the account.
+
+        :return: Amazon's list of ``{"marketplace": {...}, "participation": {...}}``.
+        :raise UserError: with Amazon's message when the call fails.
+        """
+        self.ensure_one()
+        try:
+            with self._get_sp_api_client() as client:
+                return client.get_marketplace_participations()
+        except AmazonApiError as error:
+            raise UserError(_("Amazon refused the request: %s", error)) from error
+
     # === ACTION METHODS === #
 
     def action_test_connection(self):
         """Call Sellers ``getMarketplaceParticipations`` and say whether it worked."""
-        self.ensure_one()
-        try:
-            with self._get_sp_api_client() as client:
-                participations = client.get_marketplace_participations()
-        except AmazonApiError as error:
-            raise UserError(_("Amazon refused the connection: %s", error)) from error
+        participations = self._fetch_marketplace_participations()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -407,12 +415,7 @@ class AmazonAccount(models.Model):
         """Fill the marketplace lines from Sellers ``getMarketplaceParticipations``:
         listed marketplaces of the account's region become available, the others
         unavailable (and no longer synchronized)."""
-        self.ensure_one()
-        try:
-            with self._get_sp_api_client() as client:
-                participations = client.get_marketplace_participations()
-        except AmazonApiError as error:
-            raise UserError(_("Amazon refused the request: %s", error)) from error
+        participations = self._fetch_marketplace_participations()
         refs = {
             (p.get("marketplace") or {}).get("id")
             for p in participations

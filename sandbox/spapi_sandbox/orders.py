@@ -33,16 +33,8 @@ from datetime import datetime, timedelta
 
 from .clock import format_datetime, parse_datetime
 from .errors import fault_error, invalid_input, not_found
+from .events import FULFILLMENT_STATUSES
 
-FULFILLMENT_STATUSES = (
-    "PENDING_AVAILABILITY",
-    "PENDING",
-    "UNSHIPPED",
-    "PARTIALLY_SHIPPED",
-    "SHIPPED",
-    "CANCELLED",
-    "UNFULFILLABLE",
-)
 FULFILLED_BY = ("MERCHANT", "AMAZON")
 INCLUDED_DATA = (
     "BUYER",
