@@ -11,6 +11,7 @@ Usage (from tools/demo.sh): python tools/demo.py CONF DBNAME OUTDIR
 """
 
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -68,7 +69,7 @@ def main(conf, dbname, outdir):
     try:
         return run(conf, dbname, scenario, expected, port, started, sandbox)
     finally:
-        if os.environ.get("NO_SERVE"):
+        if os.environ.get("NO_SERVE", "0") != "0":
             sandbox.terminate()
             sandbox.wait(timeout=10)
 
@@ -94,6 +95,7 @@ def run(conf, dbname, scenario, expected, port, started, sandbox):
     wait_for_sandbox(port, sandbox)
     log(f"SP-API sandbox on http://127.0.0.1:{port}")
     odoo.tools.config.parse_config(["-c", conf, "-d", dbname, "--log-level=warn"])
+    logging.getLogger().setLevel(logging.WARNING)  # the summary, not every request
     registry = Registry(dbname)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -107,7 +109,11 @@ def run(conf, dbname, scenario, expected, port, started, sandbox):
         sync_seconds = time.monotonic() - sync_started
         cr.commit()
         differences = report(env, scenario, expected, sync_seconds)
-    log(f"wall time {time.monotonic() - started:.0f} s")
+    total = time.time() - float(os.environ.get("DEMO_START") or time.time())
+    log(
+        f"wall time {time.monotonic() - started:.0f} s for the scenario, sandbox, sync "
+        f"and check; {total:.0f} s with the database creation"
+    )
     if differences:
         log(f"{len(differences)} difference(s) with the manifest:")
         for line in differences:

@@ -2,6 +2,7 @@
 # make demo: see tools/demo.py and README.md. NO_SERVE=1 stops after the comparison.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export DEMO_START=${DEMO_START:-$(date +%s)}
 source tools/odoo_env.sh
 DB=${DEMO_DB:-amazon_demo}
 CONF=$BUILD/demo.conf
@@ -19,7 +20,7 @@ rm -rf "$BUILD/data/filestore/$DB"
   --log-level=warn > "$OUT/install.log" 2>&1 || { tail -30 "$OUT/install.log"; exit 1; }
 status=0
 "$PY" tools/demo.py "$CONF" "$DB" "$OUT" || status=$?
-if [ -n "${NO_SERVE:-}" ] || [ $status != 0 ]; then
+if [ "${NO_SERVE:-0}" != 0 ] || [ $status != 0 ]; then
   exit $status
 fi
 PORT=${ODOO_PORT:-8069}

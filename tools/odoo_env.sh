@@ -27,4 +27,9 @@ gevent_port = 0
 without_demo = all
 list_db = False
 CONF
+  # PostgreSQL: the local socket unless PGHOST/PGPORT/PGUSER say otherwise.
+  [ -n "${PGHOST:-}" ] && echo "db_host = $PGHOST" >> "$1"
+  [ -n "${PGPORT:-}" ] && echo "db_port = $PGPORT" >> "$1"
+  [ -n "${PGUSER:-}" ] && echo "db_user = $PGUSER" >> "$1"
+  return 0
 }
