@@ -8,8 +8,8 @@ from odoo.tests import HttpCase, tagged
 @tagged("post_install", "-at_install")
 class TestAmazonAccountTour(HttpCase):
     def test_account_form_from_the_menu(self):
-        """A manager opens the Amazon menu, creates an account with its secrets and
-        saves."""
+        """The administrator (an Amazon Manager) opens the Amazon menu, creates an
+        account with its secrets and saves; the secret is not shown back."""
         self.start_tour("/odoo", "sale_amazon_connector_account_form", login="admin")
         account = self.env["amazon.account"].search(
             [("seller_ref", "=", "A2TOURSELLER")]
