@@ -124,7 +124,7 @@ class SaleOrder(models.Model):
     # === BUSINESS METHODS - IMPORT === #
 
     @api.model
-    def _amazon_classify(self, account, order_data, existing):
+    def _amazon_classify(self, order_data, existing):
         """What the sync does with one listed order (Orders v2026-01-01 ``Order``).
 
         :return: ``"import"``, ``"update"`` or ``"skip"`` with a reason.
@@ -164,7 +164,7 @@ class SaleOrder(models.Model):
             [("amazon_account_id", "=", account.id), ("amazon_order_ref", "=", ref)],
             limit=1,
         )
-        action, _reason = self._amazon_classify(account, order_data, existing)
+        action, _reason = self._amazon_classify(order_data, existing)
         if action == "skip":
             return "skipped"
         if action == "update":
@@ -218,14 +218,15 @@ class SaleOrder(models.Model):
             latest = fulfillment["shipByWindow"].get("latestDateTime")
             if latest:
                 values["commitment_date"] = parse_amazon_datetime(latest)
+        additive = self._amazon_is_additive(order_data)
         values["order_line"] = [
             Command.create(line)
             for line in self._amazon_prepare_lines(
-                account, order_data, marketplace, currency
+                account, order_data, marketplace, additive
             )
         ]
         order = self.with_context(mail_create_nosubscribe=True).create(values)
-        order._amazon_balance_total(order_data)
+        order._amazon_balance_total(order_data, additive)
         confirm_ctx = {"skip_procurement": channel == "fba", "mail_notrack": True}
         order.with_context(**confirm_ctx).action_confirm()
         # Confirmation writes the current time into date_order: Amazon's purchase date
@@ -280,18 +281,17 @@ class SaleOrder(models.Model):
         return self.browse()
 
     @api.model
-    def _amazon_prepare_lines(self, account, order_data, marketplace, currency):
+    def _amazon_prepare_lines(self, account, order_data, marketplace, additive):
         """Sales order line values of an Amazon order (items, then charges).
 
         Amounts are Amazon's proceeds: per item the ITEM breakdown (quantity × unit
         price), then one line each for shipping, gift wrap, promotions, shipping
         promotions, tax collected by the seller and tax withheld by Amazon as
-        marketplace
-        facilitator. When the order's breakdowns include TAX in the grand total (tax on
-        top), the tax is its own line; when they do not (tax inside the amounts), TAX is
-        informational and no tax line is added.
+        marketplace facilitator. When the order's breakdowns include TAX in the grand
+        total (``additive``, see :meth:`_amazon_is_additive`), the tax is its own line;
+        when they do not (tax inside the amounts), TAX is informational and no tax line
+        is added.
         """
-        additive = self._amazon_is_additive(order_data)
         lines, sums = [], {}
         gift_messages = []
         for item in order_data.get("orderItems") or []:
@@ -374,7 +374,7 @@ class SaleOrder(models.Model):
         without_tax = sum(amounts.values(), Decimal(0)) - tax
         return not (tax and without_tax == total)
 
-    def _amazon_balance_total(self, order_data):
+    def _amazon_balance_total(self, order_data, additive):
         """Make the order total equal Amazon's ``proceeds.grandTotal`` to the cent.
 
         Unit prices rounded to the currency (quantities > 1) or an unknown breakdown can
@@ -388,9 +388,7 @@ class SaleOrder(models.Model):
             return
         expected = money_to_decimal(grand_total)
         self.amazon_grand_total = float(expected)
-        self.amazon_tax_arithmetic = (
-            "additive" if self._amazon_is_additive(order_data) else "included"
-        )
+        self.amazon_tax_arithmetic = "additive" if additive else "included"
         currency = self.currency_id
         difference = currency.round(float(expected) - self.amount_total)
         if currency.is_zero(difference):

@@ -1118,19 +1118,7 @@ class SpApiClient:
         return params
 
     def iter_order_pages(
-        self,
-        *,
-        last_updated_after=None,
-        last_updated_before=None,
-        created_after=None,
-        created_before=None,
-        marketplace_ids,
-        fulfillment_statuses=None,
-        fulfilled_by=None,
-        included_data=(),
-        max_results_per_page=100,
-        pagination_token=None,
-        max_pages=MAX_ORDER_PAGES,
+        self, *, pagination_token=None, max_pages=MAX_ORDER_PAGES, **query
     ):
         """Iterate over the pages of a ``searchOrders`` query (see
         :meth:`search_orders` for the arguments), following the next tokens.
@@ -1153,17 +1141,6 @@ class SpApiClient:
             again and again, ``TooManyPages`` after ``max_pages`` pages; and the
             errors of :meth:`search_orders`.
         """
-        query = {
-            "last_updated_after": last_updated_after,
-            "last_updated_before": last_updated_before,
-            "created_after": created_after,
-            "created_before": created_before,
-            "marketplace_ids": marketplace_ids,
-            "fulfillment_statuses": fulfillment_statuses,
-            "fulfilled_by": fulfilled_by,
-            "included_data": included_data,
-            "max_results_per_page": max_results_per_page,
-        }
         seen_orders = set()
         sent_tokens = Counter()
         token = pagination_token
