@@ -2,14 +2,22 @@
 # make test: a throw-away database, the module installed with its dependencies, the whole
 # suite (addon + sandbox, HttpCase in Chromium included) under pytest-odoo, the database
 # dropped. Prints its wall time; pytest's own summary line ends the output.
+# Development loop: KEEP_DB=name keeps that database between runs and only updates the
+# module (-u) when it is already installed, e.g. KEEP_DB=amz_dev bash tools/test.sh -k tour
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/odoo_env.sh
 start=$(date +%s)
-DB=${TEST_DB:-amz_test_$(date +%s)_$$}
+DB=${KEEP_DB:-${TEST_DB:-amz_test_$(date +%s)_$$}}
 CONF=$BUILD/test-$DB.conf
 write_odoo_conf "$CONF" "$DB"
+MODE=-i
+if [ -n "${KEEP_DB:-}" ] && psql -d "$DB" -tAc \
+    "SELECT 1 FROM ir_module_module WHERE name='$ADDON' AND state='installed'" 2>/dev/null | grep -q 1; then
+  MODE=-u
+fi
 cleanup() {
+  [ -n "${KEEP_DB:-}" ] && return 0
   "$PY" - "$DB" <<'PY' >/dev/null 2>&1 || true
 import sys, psycopg2
 c = psycopg2.connect(dbname="postgres"); c.autocommit = True
@@ -18,8 +26,8 @@ PY
   rm -rf "$CONF" "$BUILD/data/filestore/$DB"
 }
 trap cleanup EXIT
-echo "test: installing $ADDON in database $DB"
-"$PY" -m odoo -c "$CONF" -d "$DB" -i "$ADDON" --stop-after-init --log-level=warn \
+echo "test: $([ $MODE = -u ] && echo updating || echo installing) $ADDON in database $DB"
+"$PY" -m odoo -c "$CONF" -d "$DB" $MODE "$ADDON" --stop-after-init --log-level=warn \
   > "$BUILD/install-$DB.log" 2>&1 || { tail -50 "$BUILD/install-$DB.log"; echo "test: install failed" >&2; exit 1; }
 if grep -E " (ERROR|CRITICAL) " "$BUILD/install-$DB.log" | grep -v "^$" >/dev/null; then
   grep -E " (ERROR|CRITICAL|WARNING) " "$BUILD/install-$DB.log" | head -30
