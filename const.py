@@ -261,3 +261,32 @@ MARKETPLACES = [
         "https://sellercentral.amazon.co.jp",
     ),
 ]
+
+# Value-added tax rates of the tax-inclusive marketplaces' countries, standard rate
+# first, then the reduced rates, in percent (sources: the European Commission's "VAT
+# rates in the EU" table, HMRC, and each country's tax authority, as of 2026). Amazon's
+# order data gives tax amounts, never rates: the importer picks, per item, the rate of
+# this list that reproduces Amazon's amount (see ``sale.order._amazon_find_vat_rate``).
+VAT_RATES = {
+    "AE": (5.0,),
+    "AU": (10.0,),
+    "BE": (21.0, 12.0, 6.0),
+    "BR": (17.0, 12.0, 7.0),
+    "DE": (19.0, 7.0),
+    "EG": (14.0, 5.0),
+    "ES": (21.0, 10.0, 4.0),
+    "FR": (20.0, 10.0, 5.5, 2.1),
+    "GB": (20.0, 5.0),
+    "IE": (23.0, 13.5, 9.0),
+    "IN": (18.0, 12.0, 5.0, 28.0),
+    "IT": (22.0, 10.0, 5.0, 4.0),
+    "JP": (10.0, 8.0),
+    "MX": (16.0,),
+    "NL": (21.0, 9.0),
+    "PL": (23.0, 8.0, 5.0),
+    "SA": (15.0,),
+    "SE": (25.0, 12.0, 6.0),
+    "SG": (9.0,),
+    "TR": (20.0, 10.0, 1.0),
+    "ZA": (15.0,),
+}

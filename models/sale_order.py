@@ -4,6 +4,7 @@ from decimal import Decimal
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..const import VAT_RATES
 from ..utils import money_to_decimal, parse_amazon_datetime
 
 _logger = logging.getLogger(__name__)
@@ -76,6 +77,26 @@ class SaleOrder(models.Model):
     )
     amazon_replacement_of_id = fields.Many2one(
         "sale.order", string="Replacement Of", readonly=True, copy=False
+    )
+    amazon_replacement_of_ref = fields.Char(
+        string="Replacement of Amazon Order",
+        readonly=True,
+        copy=False,
+        help="Amazon sent this order free of charge to replace that order "
+        "(REPLACEMENT_ORIGINAL_ID): it is fulfilled like any order, never invoiced.",
+    )
+    amazon_tax_amount = fields.Monetary(
+        string="Amazon Tax",
+        readonly=True,
+        copy=False,
+        help="The order's tax as Amazon reports it (the TAX breakdowns).",
+    )
+    amazon_facilitator_tax = fields.Monetary(
+        string="Marketplace Facilitator Tax",
+        readonly=True,
+        copy=False,
+        help="Tax collected and remitted by Amazon as marketplace facilitator: on its "
+        "own Amazon Marketplace Facilitator Tax line, never the seller's own tax.",
     )
     amazon_needs_review = fields.Boolean(readonly=True, copy=False)
     amazon_review_reason = fields.Text(readonly=True, copy=False)
@@ -189,7 +210,8 @@ class SaleOrder(models.Model):
             account, order_data, marketplace
         )
         purchase_date = parse_amazon_datetime(order_data["createdTime"])
-        replacement_of = self._amazon_replacement_of(account, order_data)
+        replacement_ref = _replacement_original_ref(order_data)
+        replacement_of = self._amazon_replacement_of(account, replacement_ref)
         warehouse = account._get_warehouse(marketplace)
         values = {
             "partner_id": partner.id,
@@ -213,18 +235,21 @@ class SaleOrder(models.Model):
             in (order_data.get("programs") or []),
             "amazon_is_prime": "PRIME" in (order_data.get("programs") or []),
             "amazon_replacement_of_id": replacement_of.id,
+            "amazon_replacement_of_ref": replacement_ref,
         }
         if channel == "fbm" and fulfillment.get("shipByWindow"):
             latest = fulfillment["shipByWindow"].get("latestDateTime")
             if latest:
                 values["commitment_date"] = parse_amazon_datetime(latest)
         additive = self._amazon_is_additive(order_data)
-        values["order_line"] = [
-            Command.create(line)
-            for line in self._amazon_prepare_lines(
-                account, order_data, marketplace, additive
-            )
-        ]
+        lines, review = self._amazon_prepare_lines(
+            account, order_data, marketplace, additive
+        )
+        values["order_line"] = [Command.create(line) for line in lines]
+        values.update(self._amazon_tax_values(order_data))
+        if review:
+            values["amazon_needs_review"] = True
+            values["amazon_review_reason"] = "\n".join(dict.fromkeys(review))
         order = self.with_context(mail_create_nosubscribe=True).create(values)
         order._amazon_balance_total(order_data, additive)
         confirm_ctx = {"skip_procurement": channel == "fba", "mail_notrack": True}
@@ -268,92 +293,283 @@ class SaleOrder(models.Model):
         )
 
     @api.model
-    def _amazon_replacement_of(self, account, order_data):
-        for association in order_data.get("associatedOrders") or []:
-            if association.get("associationType") == "REPLACEMENT_ORIGINAL_ID":
-                return self.search(
-                    [
-                        ("amazon_account_id", "=", account.id),
-                        ("amazon_order_ref", "=", association.get("orderId")),
-                    ],
-                    limit=1,
-                )
-        return self.browse()
+    def _amazon_replacement_of(self, account, original_ref):
+        """The imported original order of a replacement order (may be empty)."""
+        if not original_ref:
+            return self.browse()
+        return self.search(
+            [
+                ("amazon_account_id", "=", account.id),
+                ("amazon_order_ref", "=", original_ref),
+            ],
+            limit=1,
+        )
+
+    @api.model
+    def _amazon_tax_values(self, order_data):
+        """Amazon's own tax figures of the order: its TAX total and the part withheld
+        by Amazon as marketplace facilitator (floats in the order's currency)."""
+        total = facilitator = Decimal(0)
+        for item in order_data.get("orderItems") or []:
+            tax = _item_breakdowns(item).get("TAX", Decimal(0))
+            total += tax
+            if _is_facilitator(item):
+                facilitator += tax
+        return {
+            "amazon_tax_amount": float(total),
+            "amazon_facilitator_tax": float(facilitator),
+        }
 
     @api.model
     def _amazon_prepare_lines(self, account, order_data, marketplace, additive):
-        """Sales order line values of an Amazon order (items, then charges).
+        """Sales order line values of an Amazon order: items, then charges, then gift
+        messages as notes.
 
-        Amounts are Amazon's proceeds: per item the ITEM breakdown (quantity × unit
-        price), then one line each for shipping, gift wrap, promotions, shipping
-        promotions, tax collected by the seller and tax withheld by Amazon as
-        marketplace facilitator. When the order's breakdowns include TAX in the grand
-        total (``additive``, see :meth:`_amazon_is_additive`), the tax is its own line;
-        when they do not (tax inside the amounts), TAX is informational and no tax line
-        is added.
+        Amounts are Amazon's proceeds (Decimal strings in the order's currency), so that
+        the order total equals ``proceeds.grandTotal``. Per item, its breakdowns form
+        three groups — the item with its promotion, shipping with its discount, gift
+        wrap — each with its share of TAX (the TAX ``detailedBreakdowns`` subtypes):
+
+        - tax collected by the seller on a tax-inclusive marketplace (VAT): the lines
+          are priced with tax included (gross amounts) and carry the company's
+          price-included sales tax of the rate that reproduces Amazon's tax amount
+          (:meth:`_amazon_find_vat_rate`); when no rate does, the tax is its own
+          *Amazon Tax* line and the order is flagged;
+        - tax withheld by Amazon as marketplace facilitator (the item's
+          ``tax.taxCollections[].model``): the lines are priced without tax and the tax
+          is its own *Amazon Marketplace Facilitator Tax* line (Amazon collects and
+          remits it: it is not the seller's tax);
+        - other seller-collected tax (e.g. a tax-exclusive marketplace without
+          facilitator): an *Amazon Tax* line.
+
+        ``additive`` says whether the order's TAX is on top of its other amounts (see
+        :meth:`_amazon_is_additive`); when it is not, the amounts already include it.
+        A canceled item keeps its line with its remaining (already shipped) quantity.
+
+        :return: ``(lines, review)``: a list of ``sale.order.line`` values and a list of
+            review reasons (empty when the breakdown was mapped as is).
         """
-        lines, sums = [], {}
-        gift_messages = []
+        currency = self._amazon_currency_of(order_data, marketplace)
+        unit = Decimal(1).scaleb(-currency.decimal_places)
+        lines, charges, gift_messages, review = [], {}, [], []
+
+        def add_charge(key, amount, tax=None):
+            if amount:
+                charge_key = (key, tax.id if tax else False)
+                charges[charge_key] = charges.get(charge_key, Decimal(0)) + amount
+
         for item in order_data.get("orderItems") or []:
             breakdown = _item_breakdowns(item)
-            cancelled = bool(
-                (item.get("cancellation") or {}).get("cancellationExecution")
-            )
-            quantity = 0 if cancelled else int(item.get("quantityOrdered") or 0)
-            item_amount = breakdown.get("ITEM", Decimal(0))
+            facilitator = _is_facilitator(item)
+            groups = {
+                "item": (
+                    ["ITEM", "DISCOUNT_ITEM"],
+                    breakdown.get("TAX_ITEM", Decimal(0)),
+                ),
+                "shipping": (
+                    ["SHIPPING", "DISCOUNT_SHIPPING"],
+                    breakdown.get("TAX_SHIPPING", Decimal(0)),
+                ),
+                "gift_wrap": (
+                    ["GIFT_WRAP"],
+                    breakdown.get("TAX_GIFT_WRAP", Decimal(0)),
+                ),
+            }
+            priced, taxes = {}, {}
+            for keys, tax_amount in groups.values():
+                amounts, tax, charge = self._amazon_price_group(
+                    account,
+                    marketplace,
+                    [breakdown.get(key, Decimal(0)) for key in keys],
+                    tax_amount,
+                    additive=additive,
+                    facilitator=facilitator,
+                    unit=unit,
+                    review=review,
+                )
+                if charge:
+                    add_charge(charge, tax_amount)
+                for key, amount in zip(keys, amounts, strict=True):
+                    priced[key] = amount
+                    taxes[key] = tax
+            quantity = _remaining_quantity(item)
+            item_amount = priced.get("ITEM", Decimal(0)) if quantity else Decimal(0)
             product = self.env["amazon.offer"]._amazon_get_product(
                 account, marketplace, item, order_data
             )
+            item_tax = taxes.get("ITEM")
             lines.append(
                 {
                     "product_id": product.id,
                     "name": (item.get("product") or {}).get("title") or product.name,
                     "product_uom_qty": quantity,
                     "price_unit": float(item_amount / quantity) if quantity else 0.0,
-                    "tax_id": [Command.clear()],
+                    "tax_id": [Command.set(item_tax.ids if item_tax else [])],
                     "amazon_item_ref": item["orderItemId"],
                     "amazon_item_amount": float(item_amount),
                 }
             )
-            for key, amount in breakdown.items():
-                if key != "ITEM":
-                    sums[key] = sums.get(key, Decimal(0)) + amount
-            tax = _tax_split(item, breakdown.get("TAX", Decimal(0)))
-            for key, amount in tax.items():
-                sums[key] = sums.get(key, Decimal(0)) + amount
+            add_charge("promotion", priced.get("DISCOUNT_ITEM"), taxes.get("ITEM"))
+            add_charge("shipping", priced.get("SHIPPING"), taxes.get("SHIPPING"))
+            add_charge(
+                "shipping_discount",
+                priced.get("DISCOUNT_SHIPPING"),
+                taxes.get("SHIPPING"),
+            )
+            add_charge("gift_wrap", priced.get("GIFT_WRAP"), taxes.get("GIFT_WRAP"))
             gift = ((item.get("fulfillment") or {}).get("packing") or {}).get(
                 "giftOption"
             ) or {}
             if gift.get("giftMessage"):
                 gift_messages.append(gift["giftMessage"])
-        charges = [
-            ("shipping", sums.get("SHIPPING")),
-            ("gift_wrap", sums.get("GIFT_WRAP")),
-            ("promotion", sums.get("DISCOUNT_ITEM")),
-            ("shipping_discount", sums.get("DISCOUNT_SHIPPING")),
-        ]
-        if additive:
-            charges += [
-                ("tax", sums.get("TAX_SELLER")),
-                ("facilitator_tax", sums.get("TAX_FACILITATOR")),
-            ]
-        for key, amount in charges:
-            if amount:
-                product = self._amazon_default_product(key)
-                lines.append(
-                    {
-                        "product_id": product.id,
-                        "name": product.name,
-                        "product_uom_qty": 1,
-                        "price_unit": float(amount),
-                        "tax_id": [Command.clear()],
-                    }
-                )
+        order_keys = list(DEFAULT_PRODUCTS)
+        for (key, tax_id), amount in sorted(
+            charges.items(),
+            key=lambda entry: (order_keys.index(entry[0][0]), entry[0][1]),
+        ):
+            if not amount:
+                continue
+            product = self._amazon_default_product(key)
+            lines.append(
+                {
+                    "product_id": product.id,
+                    "name": product.name,
+                    "product_uom_qty": 1,
+                    "price_unit": float(amount),
+                    "tax_id": [Command.set([tax_id] if tax_id else [])],
+                }
+            )
         for message in gift_messages:
             lines.append(
                 {"display_type": "line_note", "name": _("Gift message: %s", message)}
             )
-        return lines
+        return lines, review
+
+    @api.model
+    def _amazon_price_group(
+        self,
+        account,
+        marketplace,
+        amounts,
+        tax_amount,
+        *,
+        additive,
+        facilitator,
+        unit,
+        review,
+    ):
+        """Price one group of an item's amounts (item and promotion, shipping and its
+        discount, or gift wrap) that share ``tax_amount``.
+
+        :param list[Decimal] amounts: Amazon's amounts of the group.
+        :param Decimal tax_amount: the group's TAX.
+        :param list review: review reasons, appended to.
+        :return: ``(amounts, tax, charge)``: the line amounts, the ``account.tax`` they
+            carry (or ``None``) and the key of the default product that takes the tax
+            as its own line (``"facilitator_tax"``, ``"tax"`` or ``None``).
+        """
+        if facilitator:
+            # Amazon's tax, never the seller's: the amounts without it, the tax on its
+            # own line.
+            if not additive:
+                amounts = _split_off(amounts, tax_amount, unit)
+            return amounts, None, "facilitator_tax"
+        if not marketplace.tax_included:
+            return amounts, None, "tax" if additive else None
+        net = sum(amounts, Decimal(0)) - (0 if additive else tax_amount)
+        country = marketplace.country_id.code
+        rate = self._amazon_find_vat_rate(country, net, tax_amount, unit)
+        if rate is None:
+            review.append(
+                _(
+                    "No VAT rate of %(country)s reproduces Amazon's tax %(tax)s on "
+                    "%(net)s: the tax is an Amazon Tax line.",
+                    country=country,
+                    tax=tax_amount,
+                    net=net,
+                )
+            )
+            return amounts, None, "tax" if additive else None
+        if additive and tax_amount:
+            amounts = _add_tax(amounts, tax_amount, rate, unit)
+        tax = self._amazon_vat_tax(account.company_id, rate) if rate else None
+        return amounts, tax, None
+
+    @api.model
+    def _amazon_currency_of(self, order_data, marketplace):
+        """The ``res.currency`` of the order's grand total (active or not)."""
+        grand_total = (order_data.get("proceeds") or {}).get("grandTotal") or {}
+        code = grand_total.get("currencyCode") or marketplace.currency_id.name
+        return (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "=", code)], limit=1)
+        ) or marketplace.currency_id
+
+    @api.model
+    def _amazon_find_vat_rate(self, country_code, net, tax, unit):
+        """The VAT rate (percent) of ``country_code`` that reproduces Amazon's tax.
+
+        Amazon gives tax amounts, not rates. Among the country's rates
+        (:data:`..const.VAT_RATES`, standard rate first), the one whose ``net × rate``
+        is nearest to ``tax`` is taken when it is within two units of the currency
+        (Amazon rounds each component's tax on its own).
+
+        :param Decimal net: the amounts without tax.
+        :param Decimal tax: Amazon's tax on them.
+        :param Decimal unit: the currency's smallest unit (``0.01``, ``1`` for JPY).
+        :return: the rate, ``0.0`` when there is no tax, ``None`` when no rate fits.
+        """
+        if not tax:
+            return 0.0
+        if net <= 0:
+            return None
+        candidates = VAT_RATES.get(country_code, ())
+        if not candidates:
+            return None
+
+        def error(rate):
+            return abs((net * Decimal(str(rate)) / 100).quantize(unit) - tax)
+
+        best = min(candidates, key=error)
+        return best if error(best) <= 2 * unit else None
+
+    @api.model
+    def _amazon_vat_tax(self, company, rate):
+        """The company's price-included sales tax of ``rate`` percent.
+
+        An existing one is used (the chart of accounts' own VAT tax first); when the
+        company has none, an *Amazon VAT n% incl.* tax is created in its fiscal country,
+        which the accountant can then adjust (accounts, tax grids).
+
+        :param float rate: in percent, > 0.
+        :return: an ``account.tax``.
+        """
+        Tax = self.env["account.tax"].sudo().with_company(company)
+        tax = Tax.search(
+            [
+                ("company_id", "=", company.id),
+                ("type_tax_use", "=", "sale"),
+                ("amount_type", "=", "percent"),
+                ("amount", "=", rate),
+                ("price_include", "=", True),
+            ],
+            order="sequence, id",
+            limit=1,
+        )
+        if not tax:
+            tax = Tax.create(
+                {
+                    "name": _("Amazon VAT %s%% incl.", f"{rate:g}"),
+                    "amount": rate,
+                    "amount_type": "percent",
+                    "type_tax_use": "sale",
+                    "price_include_override": "tax_included",
+                    "company_id": company.id,
+                    "description": f"{rate:g}%",
+                }
+            )
+        return tax
 
     @api.model
     def _amazon_is_additive(self, order_data):
@@ -378,8 +594,9 @@ class SaleOrder(models.Model):
         """Make the order total equal Amazon's ``proceeds.grandTotal`` to the cent.
 
         Unit prices rounded to the currency (quantities > 1) or an unknown breakdown can
-        leave a difference: it is put on an *Amazon Rounding* line, stored on the order
-        and flagged for review — never silently absorbed.
+        leave a difference: it is put on an *Amazon Rounding* line (updated when the
+        order changes), stored on the order and flagged for review — never silently
+        absorbed.
         """
         self.ensure_one()
         grand_total = (order_data.get("proceeds") or {}).get("grandTotal")
@@ -387,37 +604,47 @@ class SaleOrder(models.Model):
             self.amazon_grand_total = 0.0
             return
         expected = money_to_decimal(grand_total)
-        self.amazon_grand_total = float(expected)
-        self.amazon_tax_arithmetic = "additive" if additive else "included"
         currency = self.currency_id
-        difference = currency.round(float(expected) - self.amount_total)
-        if currency.is_zero(difference):
-            return
-        product = self._amazon_default_product("rounding")
-        self.write(
-            {
-                "order_line": [
-                    Command.create(
-                        {
-                            "product_id": product.id,
-                            "name": product.name,
-                            "product_uom_qty": 1,
-                            "price_unit": difference,
-                            "tax_id": [Command.clear()],
-                        }
-                    )
-                ],
-                "amazon_amount_difference": difference,
-                "amazon_needs_review": True,
-                "amazon_review_reason": _(
-                    "Amazon's breakdown does not reproduce its grand total: a "
-                    "difference "
-                    "of %(difference)s %(currency)s was added as Amazon Rounding.",
-                    difference=difference,
-                    currency=currency.name,
-                ),
-            }
+        rounding_product = self._amazon_default_product("rounding")
+        rounding_line = self.order_line.filtered(
+            lambda line: line.product_id == rounding_product
+        )[:1]
+        difference = currency.round(
+            float(expected) - self.amount_total + rounding_line.price_total
         )
+        values = {
+            "amazon_grand_total": float(expected),
+            "amazon_tax_arithmetic": "additive" if additive else "included",
+            "amazon_amount_difference": difference,
+        }
+        if rounding_line:
+            values["order_line"] = [
+                Command.update(rounding_line.id, {"price_unit": difference})
+            ]
+        elif not currency.is_zero(difference):
+            values["order_line"] = [
+                Command.create(
+                    {
+                        "product_id": rounding_product.id,
+                        "name": rounding_product.name,
+                        "product_uom_qty": 1,
+                        "price_unit": difference,
+                        "tax_id": [Command.clear()],
+                    }
+                )
+            ]
+        if not currency.is_zero(difference):
+            reason = _(
+                "Amazon's breakdown does not reproduce its grand total: a difference "
+                "of %(difference)s %(currency)s is on the Amazon Rounding line.",
+                difference=difference,
+                currency=currency.name,
+            )
+            values["amazon_needs_review"] = True
+            values["amazon_review_reason"] = "\n".join(
+                dict.fromkeys([*(self.amazon_review_reason or "").splitlines(), reason])
+            )
+        self.write(values)
 
     def _amazon_after_create(self, order_data):
         """Channel-specific steps after confirmation: FBA done moves, FBM shipped
@@ -515,9 +742,100 @@ class SaleOrder(models.Model):
         ):
             return "unchanged"
         self.write({"amazon_status": status, "amazon_last_update": last_update})
-        if status == "CANCELLED" and self.state != "cancel":
-            self._amazon_cancel_from_amazon()
+        if status == "CANCELLED":
+            if self.state != "cancel":
+                self._amazon_cancel_from_amazon()
+        elif self.state == "sale":
+            self._amazon_update_lines(order_data)
         return "updated"
+
+    def _amazon_update_lines(self, order_data):
+        """Bring the lines of a confirmed order in line with Amazon's current data.
+
+        An item canceled on Amazon goes down to its remaining quantity (sale_stock then
+        reduces the open delivery), changed amounts are re-priced, charges follow, and
+        the total is balanced again to the new ``proceeds.grandTotal``. Every change is
+        said in the order's chatter.
+        """
+        self.ensure_one()
+        account, marketplace = self.amazon_account_id, self.amazon_marketplace_id
+        additive = self._amazon_is_additive(order_data)
+        wanted, _review = self._amazon_prepare_lines(
+            account, order_data, marketplace, additive
+        )
+        rounding = self._amazon_default_product("rounding")
+        items = {
+            line.amazon_item_ref: line
+            for line in self.order_line
+            if line.amazon_item_ref
+        }
+        charges = self.order_line.filtered(
+            lambda line: (
+                not line.amazon_item_ref
+                and not line.display_type
+                and line.product_id != rounding
+            )
+        )
+        commands, matched, notes = [], set(), []
+        for values in wanted:
+            if values.get("display_type"):
+                continue
+            tax_ids = values["tax_id"][0][2]
+            ref = values.get("amazon_item_ref")
+            if ref:
+                line = items.get(ref)
+                if not line:
+                    commands.append(Command.create(values))
+                    continue
+                change = {}
+                if line.product_uom_qty != values["product_uom_qty"]:
+                    change["product_uom_qty"] = values["product_uom_qty"]
+                    notes.append(
+                        _(
+                            "%(item)s: quantity %(old)s → %(new)s (canceled on "
+                            "Amazon).",
+                            item=line.name,
+                            old=line.product_uom_qty,
+                            new=values["product_uom_qty"],
+                        )
+                    )
+                if line.currency_id.compare_amounts(
+                    line.price_unit, values["price_unit"]
+                ):
+                    change["price_unit"] = values["price_unit"]
+                if change:
+                    commands.append(Command.update(line.id, change))
+                continue
+            line = next(
+                (
+                    line
+                    for line in charges
+                    if line.id not in matched
+                    and line.product_id.id == values["product_id"]
+                    and sorted(line.tax_id.ids) == sorted(tax_ids)
+                ),
+                None,
+            )
+            if not line:
+                commands.append(Command.create(values))
+            else:
+                matched.add(line.id)
+                if line.currency_id.compare_amounts(
+                    line.price_unit, values["price_unit"]
+                ):
+                    commands.append(
+                        Command.update(line.id, {"price_unit": values["price_unit"]})
+                    )
+        for line in charges.filtered(lambda line: line.id not in matched):
+            if line.price_unit:
+                commands.append(Command.update(line.id, {"price_unit": 0.0}))
+        if commands:
+            self.with_context(mail_notrack=True).write({"order_line": commands})
+        values = self._amazon_tax_values(order_data)
+        self.write(values)
+        self._amazon_balance_total(order_data, additive)
+        if notes:
+            self.message_post(body="\n".join(notes))
 
     def _amazon_cancel_from_amazon(self):
         """Amazon canceled the order: cancel it (and its pickings) without e-mailing
@@ -548,37 +866,86 @@ class SaleOrder(models.Model):
 
 
 def _item_breakdowns(item):
-    """Per-type sums of an item's proceeds breakdowns; DISCOUNT is split by subtype into
-    DISCOUNT_ITEM and DISCOUNT_SHIPPING."""
+    """Per-type sums of an item's proceeds breakdowns, as Decimal.
+
+    DISCOUNT is split by subtype into DISCOUNT_ITEM and DISCOUNT_SHIPPING; TAX into
+    TAX_ITEM (which includes the tax on the item's promotion), TAX_SHIPPING and
+    TAX_GIFT_WRAP (what the detailed breakdowns do not name goes to TAX_ITEM); TAX
+    keeps the item's whole tax.
+    """
     sums = {}
+
+    def add(key, amount):
+        sums[key] = sums.get(key, Decimal(0)) + amount
+
     for breakdown in (item.get("proceeds") or {}).get("breakdowns") or []:
         kind = breakdown["type"]
         amount = money_to_decimal(breakdown.get("subtotal"))
+        details = breakdown.get("detailedBreakdowns") or []
         if kind == "DISCOUNT":
-            details = breakdown.get("detailedBreakdowns") or []
-            shipping = sum(
-                (
-                    money_to_decimal(d.get("value"))
-                    for d in details
-                    if d.get("subtype") == "SHIPPING"
-                ),
-                Decimal(0),
-            )
-            sums["DISCOUNT_SHIPPING"] = (
-                sums.get("DISCOUNT_SHIPPING", Decimal(0)) + shipping
-            )
-            sums["DISCOUNT_ITEM"] = (
-                sums.get("DISCOUNT_ITEM", Decimal(0)) + amount - shipping
-            )
+            shipping = _subtype_sum(details, "SHIPPING")
+            add("DISCOUNT_SHIPPING", shipping)
+            add("DISCOUNT_ITEM", amount - shipping)
             continue
-        sums[kind] = sums.get(kind, Decimal(0)) + amount
+        if kind == "TAX":
+            shipping = _subtype_sum(details, "SHIPPING")
+            gift_wrap = _subtype_sum(details, "GIFT_WRAP")
+            add("TAX_SHIPPING", shipping)
+            add("TAX_GIFT_WRAP", gift_wrap)
+            add("TAX_ITEM", amount - shipping - gift_wrap)
+        add(kind, amount)
     return sums
 
 
-def _tax_split(item, tax):
-    """Split an item's TAX between the seller's tax and tax withheld by Amazon as
-    marketplace facilitator (``tax.taxCollections[].model``)."""
+def _subtype_sum(details, subtype):
+    return sum(
+        (
+            money_to_decimal(d.get("value"))
+            for d in details
+            if d.get("subtype") == subtype
+        ),
+        Decimal(0),
+    )
+
+
+def _replacement_original_ref(order_data):
+    """The original order id of a replacement order (``associatedOrders`` of type
+    ``REPLACEMENT_ORIGINAL_ID``), or ``False``."""
+    for association in order_data.get("associatedOrders") or []:
+        if association.get("associationType") == "REPLACEMENT_ORIGINAL_ID":
+            return association.get("orderId") or False
+    return False
+
+
+def _is_facilitator(item):
+    """Whether Amazon withholds the item's tax as marketplace facilitator."""
     collections = (item.get("tax") or {}).get("taxCollections") or []
-    if any(c.get("model") == MARKETPLACE_FACILITATOR for c in collections):
-        return {"TAX_FACILITATOR": tax}
-    return {"TAX_SELLER": tax}
+    return any(c.get("model") == MARKETPLACE_FACILITATOR for c in collections)
+
+
+def _remaining_quantity(item):
+    """The item's quantity still sold: all of it, or for an item canceled on Amazon
+    what had already shipped (``fulfillment.quantityFulfilled``)."""
+    if (item.get("cancellation") or {}).get("cancellationExecution"):
+        return int((item.get("fulfillment") or {}).get("quantityFulfilled") or 0)
+    return int(item.get("quantityOrdered") or 0)
+
+
+def _add_tax(amounts, tax, rate, unit):
+    """Gross amounts of net ``amounts`` whose taxes sum to ``tax``: each amount but the
+    first gets ``amount × rate`` rounded to ``unit``, the first the rest, so that the
+    gross amounts add up to Σ amounts + tax exactly."""
+    shares = [(a * Decimal(str(rate)) / 100).quantize(unit) for a in amounts[1:]]
+    shares.insert(0, tax - sum(shares, Decimal(0)))
+    return [a + t for a, t in zip(amounts, shares, strict=True)]
+
+
+def _split_off(amounts, tax, unit):
+    """Amounts without the ``tax`` they include, split in proportion (the first amount
+    takes the rounding), so that they add up to Σ amounts − tax exactly."""
+    base = sum(amounts, Decimal(0))
+    if not base:
+        return [amounts[0] - tax, *amounts[1:]]
+    shares = [(a * tax / base).quantize(unit) for a in amounts[1:]]
+    shares.insert(0, tax - sum(shares, Decimal(0)))
+    return [a - t for a, t in zip(amounts, shares, strict=True)]

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SaleOrderLine(models.Model):
@@ -21,3 +21,12 @@ class SaleOrderLine(models.Model):
             "This Amazon order item is already on the order.",
         ),
     ]
+
+    @api.depends("order_id.amazon_replacement_of_ref")
+    def _compute_qty_to_invoice(self):
+        """Replacement orders (sent free of charge by Amazon) are never invoiced."""
+        result = super()._compute_qty_to_invoice()
+        for line in self:
+            if line.order_id.amazon_replacement_of_ref:
+                line.qty_to_invoice = 0.0
+        return result

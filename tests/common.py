@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
 
@@ -43,3 +45,70 @@ class AmazonCommon(TransactionCase):
         }
         vals.update(values)
         return env["amazon.account"].create(vals)
+
+
+class AmazonSandboxCase(TransactionCase):
+    """Base class of tests that sync a generated scenario from the SP-API sandbox
+    through the real client: one product per seller SKU (but ``missing_skus``) and one
+    account per seller of the scenario, pointed at a sandbox whose clock is frozen at
+    the scenario's start (tests move it with ``cls.sandbox.app.advance(seconds)``).
+    """
+
+    @classmethod
+    def _start_sandbox(cls, scenario, missing_skus=()):
+        from spapi_sandbox import serve
+
+        cls.scenario = scenario
+        cls.orders_data = {
+            entry["order"]["orderId"]: entry["order"] for entry in scenario["orders"]
+        }
+        sandbox_cm = serve(scenario=scenario, frozen=True)
+        cls.sandbox = sandbox_cm.__enter__()
+        cls.addClassCleanup(sandbox_cm.__exit__, None, None, None)
+        skus = {
+            item["product"]["sellerSku"]
+            for entry in scenario["orders"]
+            for item in entry["order"]["orderItems"]
+        } - set(missing_skus)
+        cls.env["product.product"].create(
+            [
+                {"name": sku, "default_code": sku, "is_storable": True}
+                for sku in sorted(skus)
+            ]
+        )
+        Marketplace = cls.env["amazon.marketplace"]
+        cls.accounts = {}
+        for seller in scenario["sellers"]:
+            marketplaces = Marketplace.search(
+                [("marketplace_ref", "in", seller["marketplaceIds"])]
+            )
+            account = cls.env["amazon.account"].create(
+                {
+                    "name": seller["name"],
+                    "region": seller["region"],
+                    "seller_ref": seller["sellerId"],
+                    "home_marketplace_id": marketplaces[0].id,
+                    "lwa_client_ref": seller["clientId"],
+                    "lwa_client_secret_input": scenario["applications"][0][
+                        "clientSecret"
+                    ],
+                    "refresh_token_input": seller["refreshToken"],
+                    "endpoint_override": cls.sandbox.url,
+                    "import_orders_since": datetime(2026, 10, 1),
+                }
+            )
+            for marketplace in marketplaces:
+                account._ensure_marketplace_line(marketplace)
+            cls.accounts[seller["sellerId"]] = account
+
+    @classmethod
+    def _sync_all(cls):
+        """Run the order sync of every account; ``{seller id: amazon.sync.run}``."""
+        return {
+            seller_id: account._sync_orders()
+            for seller_id, account in cls.accounts.items()
+        }
+
+    @classmethod
+    def _sale_order(cls, order_id):
+        return cls.env["sale.order"].search([("amazon_order_ref", "=", order_id)])
