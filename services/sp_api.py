@@ -48,10 +48,12 @@ header as ``endpoint[8:]`` (``27.0.0.1:PORT`` for ``http://127.0.0.1:PORT``); th
 sandbox does not check it, and httpx still connects to the URL's host.
 """
 
+import gzip
 import hashlib
 import logging
 import threading
 import time
+import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -59,7 +61,7 @@ from json import JSONDecodeError
 from urllib.parse import urlsplit
 
 import httpx
-from sp_api.api import Orders, Sellers
+from sp_api.api import Feeds, Orders, Sellers
 from sp_api.auth import AccessTokenClient, AccessTokenResponse
 from sp_api.auth.exceptions import AuthorizationError
 from sp_api.base import Marketplaces, SellingApiException
@@ -108,6 +110,10 @@ USAGE_PLANS = {
     "cancelFeed": (2.0, 15),
     "getFeeds": (0.0222, 10),
     "getFeedDocument": (0.0222, 10),
+    # Pre-signed feed document URLs (Amazon S3): no SP-API usage plan; a generous
+    # local bucket so that a burst of transfers is not throttled by our own limiter.
+    "uploadFeedDocument": (10.0, 50),
+    "downloadFeedDocument": (10.0, 50),
     # Reports 2021-06-30
     "createReport": (0.0167, 15),
     "getReport": (2.0, 15),
@@ -137,6 +143,9 @@ REGION_MARKETPLACES = {
     "EU": Marketplaces.DE,
     "FE": Marketplaces.JP,
 }
+
+# Flat-file feeds are tab-separated UTF-8 text.
+TSV_CONTENT_TYPE = "text/tab-separated-values; charset=UTF-8"
 
 LWA_TOKEN_PATH = "/auth/o2/token"
 LWA_OPERATION = "lwaToken"
@@ -660,6 +669,7 @@ class SpApiClient:
         self._token_client_cls = _token_client_class(self)
         self._token_client = None
         self._apis = {}
+        self._transfer_client = None
 
     def __repr__(self):
         return (
@@ -678,6 +688,9 @@ class SpApiClient:
         for api in self._apis.values():
             api.close()
         self._apis.clear()
+        if self._transfer_client is not None:
+            self._transfer_client.close()
+            self._transfer_client = None
         if self._token_client is not None:
             self._token_client._transport.close()
             self._token_client = None
@@ -693,13 +706,14 @@ class SpApiClient:
 
     def _api(self, name):
         """The library client ``name`` (built once): ``sellers``, ``orders``
-        (Orders v2026-01-01) or ``orders_v0``."""
+        (Orders v2026-01-01), ``orders_v0`` or ``feeds`` (Feeds 2021-06-30)."""
         api = self._apis.get(name)
         if api is None:
             cls, kwargs = {
                 "sellers": (Sellers, {}),
                 "orders": (Orders, {"version": "2026-01-01"}),
                 "orders_v0": (Orders, {"version": "v0"}),
+                "feeds": (Feeds, {"version": "2021-06-30"}),
             }[name]
             api = cls(
                 REGION_MARKETPLACES[self.credentials.region],
@@ -1228,6 +1242,185 @@ class SpApiClient:
             packageDetail=detail,
         )
 
+    # --- feeds ------------------------------------------------------------- #
+
+    def create_feed_document(self, content_type):
+        """Feeds 2021-06-30 ``createFeedDocument``: a document to upload a feed to.
+
+        :param str content_type: the MIME type of the content to upload, e.g.
+            :data:`TSV_CONTENT_TYPE`; the upload must declare the same type.
+        :return: ``{"feedDocumentId": str, "url": str}``; the pre-signed ``url``
+            accepts one ``PUT`` within 5 minutes (see
+            :meth:`upload_feed_document`). The url is a credential: never log it.
+        :rtype: dict
+        :raise AmazonInvalidInputError: Amazon refused the request (400).
+        :raise AmazonAuthError, AmazonThrottledError, AmazonServerError: see
+            :meth:`get_marketplace_participations`.
+        """
+        api = self._api("feeds")
+        response = self._call(
+            "createFeedDocument", api.create_feed_document, None, content_type
+        )
+        payload = response.payload or {}
+        return {"feedDocumentId": payload.get("feedDocumentId"), "url": payload["url"]}
+
+    def upload_feed_document(self, url, content, content_type):
+        """Upload a feed's content to the pre-signed URL of
+        :meth:`create_feed_document` (an HTTP ``PUT`` to Amazon S3, without SP-API
+        authentication; counted as ``uploadFeedDocument``).
+
+        :param str url: the document's pre-signed ``url``.
+        :param bytes content: the feed (``str`` is encoded as UTF-8).
+        :param str content_type: the type given to :meth:`create_feed_document`.
+        :return: ``None``.
+        :raise AmazonAuthError: S3 refused the upload (403: expired URL, other
+            content type, bad signature).
+        :raise AmazonServerError: S3 failed or did not answer (retried first).
+        :raise AmazonApiError: any other error.
+        """
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        self._call(
+            "uploadFeedDocument",
+            self._transfer,
+            "PUT",
+            url,
+            content=content,
+            headers={"Content-Type": content_type},
+        )
+
+    def create_feed(self, feed_type, marketplace_ids, document_id, feed_options=None):
+        """Feeds 2021-06-30 ``createFeed``: submit an uploaded document.
+
+        :param str feed_type: e.g. ``POST_FLAT_FILE_FULFILLMENT_DATA``.
+        :param list marketplace_ids: the marketplaces the feed applies to (1 to 25,
+            the seller's).
+        :param str document_id: the ``feedDocumentId`` the content was uploaded to.
+        :param dict feed_options: Amazon's ``feedOptions`` (strings), optional.
+        :return: Amazon's ``feedId``.
+        :rtype: str
+        :raise AmazonInvalidInputError: Amazon refused the feed (400).
+        :raise AmazonAuthError, AmazonThrottledError, AmazonServerError: see
+            :meth:`get_marketplace_participations` (the default usage plan allows
+            one call every 2 minutes after a burst of 15: batch the rows).
+        """
+        kwargs = {"marketplaceIds": list(marketplace_ids)}
+        if feed_options:
+            kwargs["feedOptions"] = dict(feed_options)
+        api = self._api("feeds")
+        response = self._call(
+            "createFeed", api.create_feed, feed_type, document_id, **kwargs
+        )
+        return str((response.payload or {})["feedId"])
+
+    def submit_feed(self, feed_type, content, content_type, marketplace_ids):
+        """Create a document, upload ``content`` to it and create the feed (the
+        three calls of :meth:`create_feed_document`, :meth:`upload_feed_document`
+        and :meth:`create_feed`).
+
+        :return: ``(feed_id, feed_document_id)``.
+        :rtype: tuple[str, str]
+        :raise AmazonApiError: see the three methods.
+        """
+        document = self.create_feed_document(content_type)
+        self.upload_feed_document(document["url"], content, content_type)
+        feed_id = self.create_feed(
+            feed_type, marketplace_ids, document["feedDocumentId"]
+        )
+        return feed_id, document["feedDocumentId"]
+
+    def get_feed(self, feed_id):
+        """Feeds 2021-06-30 ``getFeed``: a feed's processing status.
+
+        :param str feed_id: Amazon's ``feedId``.
+        :return: Amazon's ``Feed``: ``{"feedId", "feedType", "marketplaceIds",
+            "createdTime", "processingStatus" (IN_QUEUE, IN_PROGRESS, DONE, FATAL,
+            CANCELLED), "processingStartTime"?, "processingEndTime"?,
+            "resultFeedDocumentId"?}`` (times as ISO 8601 strings).
+        :rtype: dict
+        :raise AmazonNotFoundError: no such feed for this seller (404).
+        :raise AmazonAuthError, AmazonThrottledError, AmazonServerError: see
+            :meth:`get_marketplace_participations`.
+        """
+        api = self._api("feeds")
+        response = self._call("getFeed", api.get_feed, feed_id)
+        return dict(response.payload or {})
+
+    def get_feed_document(self, document_id):
+        """Feeds 2021-06-30 ``getFeedDocument``, then the download of its content
+        (``downloadFeedDocument``), gunzipped when Amazon says ``GZIP``.
+
+        The library's own ``get_feed_document`` downloads with a client of its own
+        (no timeout of ours, no error check); only its request helper is used here.
+
+        :param str document_id: a ``feedDocumentId`` (input) or a feed's
+            ``resultFeedDocumentId`` (its processing report).
+        :return: the document's content.
+        :rtype: bytes
+        :raise AmazonNotFoundError: no such document for this seller (404).
+        :raise AmazonAuthError, AmazonThrottledError, AmazonServerError: see
+            :meth:`get_marketplace_participations`.
+        """
+        api = self._api("feeds")
+        response = self._call(
+            "getFeedDocument",
+            api._request,
+            f"/feeds/2021-06-30/documents/{document_id}",
+            params={"method": "GET"},
+            add_marketplace=False,
+        )
+        payload = response.payload or {}
+        download = self._call(
+            "downloadFeedDocument", self._transfer, "GET", payload["url"]
+        )
+        content = download.content
+        # gzip's magic number: absent when a Content-Encoding header let httpx
+        # decode the download already
+        if payload.get("compressionAlgorithm") == "GZIP" and content[:2] == b"\x1f\x8b":
+            content = gzip.decompress(content)
+        return content
+
+    def get_feed_report(self, feed):
+        """The processing report of a finished feed, read
+        (:func:`parse_processing_report`).
+
+        :param dict feed: a :meth:`get_feed` answer in DONE or FATAL.
+        :return: the parsed report, or ``None`` when the feed has no result
+            document (CANCELLED).
+        :rtype: dict
+        :raise AmazonApiError: see :meth:`get_feed_document`; code
+            ``MalformedReport`` when the report cannot be read.
+        """
+        document_id = feed.get("resultFeedDocumentId")
+        if not document_id:
+            return None
+        content = self.get_feed_document(document_id)
+        try:
+            return parse_processing_report(content)
+        except (ET.ParseError, ValueError, AttributeError) as error:
+            raise AmazonApiError(
+                f"The processing report of feed {feed.get('feedId')} cannot be read: "
+                f"{error}",
+                code="MalformedReport",
+                operation="getFeedDocument",
+            ) from None
+
+    def _transfer(self, method, url, **kwargs):
+        """One HTTP request to a pre-signed document URL (S3), with our timeout;
+        an error status becomes :class:`_HttpError` (S3's XML ``Code`` and
+        ``Message`` as Amazon's error)."""
+        if self._transfer_client is None:
+            self._transfer_client = httpx.Client(timeout=self.timeout)
+        response = self._transfer_client.request(method, url, **kwargs)
+        if response.status_code >= 300:
+            raise _HttpError(
+                response.status_code,
+                response.headers,
+                _s3_errors(response.content),
+                response.reason_phrase or "Error",
+            )
+        return response
+
 
 class _LibraryCredentials:
     """The credentials object the library's ``AccessTokenClient`` reads."""
@@ -1255,3 +1448,52 @@ def _is_token_error(error):
             texts += [str(item.get("message") or ""), str(item.get("details") or "")]
     text = " ".join(texts).lower()
     return any(hint in text for hint in TOKEN_ERROR_HINTS)
+
+
+def _s3_errors(content):
+    """Amazon S3's XML error (``<Error><Code>..</Code><Message>..</Message>``) as
+    an SP-API-like ``errors`` list (``[]`` when the body is not such XML)."""
+    try:
+        root = ET.fromstring(content or b"")
+    except ET.ParseError:
+        return []
+    code, message = root.findtext("Code"), root.findtext("Message")
+    return [{"code": code, "message": message}] if code or message else []
+
+
+def parse_processing_report(content):
+    """Read the XML processing report of an order feed (Amazon's legacy
+    ``ProcessingReport`` envelope, as ``POST_FLAT_FILE_FULFILLMENT_DATA`` and the
+    order acknowledgement feeds answer).
+
+    :param bytes content: the report document.
+    :return: ``{"status_code": str, "summary": {"MessagesProcessed": int, ...},
+        "results": [{"message_id": int, "result_code": "Error"|"Warning",
+        "message_code": str, "description": str, "order_ref": str|None}]}``;
+        messages without a result succeeded.
+    :rtype: dict
+    :raise xml.etree.ElementTree.ParseError: not XML.
+    :raise ValueError: XML without a processing report.
+    """
+    root = ET.fromstring(content)
+    report = root.find("Message/ProcessingReport")
+    if report is None:
+        raise ValueError("no ProcessingReport element")
+    summary = report.find("ProcessingSummary")
+    return {
+        "status_code": report.findtext("StatusCode"),
+        "summary": {
+            child.tag: int(child.text or 0)
+            for child in (summary if summary is not None else [])
+        },
+        "results": [
+            {
+                "message_id": int(node.findtext("MessageID") or 0),
+                "result_code": node.findtext("ResultCode"),
+                "message_code": node.findtext("ResultMessageCode"),
+                "description": node.findtext("ResultDescription"),
+                "order_ref": node.findtext("AdditionalInfo/AmazonOrderID"),
+            }
+            for node in report.findall("Result")
+        ],
+    }
