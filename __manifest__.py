@@ -24,12 +24,15 @@
         "data/amazon_marketplace_data.xml",
         "data/product_data.xml",
         "data/ir_cron_data.xml",
+        "data/amazon_carrier_data.xml",
         "views/amazon_marketplace_views.xml",
         # The account form's "Recover order" button opens the wizard's action.
         "wizards/amazon_order_recover_views.xml",
         "views/amazon_account_views.xml",
         "views/amazon_sync_run_views.xml",
         "views/sale_order_views.xml",
+        "views/amazon_carrier_views.xml",
+        "views/stock_picking_views.xml",
         # Menus last: they point to the actions above.
         "views/sale_amazon_connector_menus.xml",
     ],

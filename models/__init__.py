@@ -7,3 +7,5 @@ from . import product_product
 from . import res_partner
 from . import sale_order
 from . import sale_order_line
+from . import amazon_carrier
+from . import stock_picking

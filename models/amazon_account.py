@@ -762,3 +762,44 @@ class AmazonAccount(models.Model):
                 "fbaMoves": fba_moves,
             },
         }
+
+    # === SHIPMENT CONFIRMATIONS (stock.picking) === #
+
+    def action_sync_pickings(self):
+        """SYNC PICKINGS button (developer mode): send the account's queued FBM
+        shipment confirmations now (``stock.picking._amazon_sync_pickings``).
+
+        Safe beside a running cron: pickings are claimed with row locks, so each is
+        confirmed once.
+
+        :return: a notification with the number of transfers sent and failed.
+        """
+        self.check_access("read")
+        counts = self.env["stock.picking"].sudo()._amazon_sync_pickings(
+            accounts=self.sudo()
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if counts["error"] else "success",
+                "title": _("Amazon shipments"),
+                "message": _(
+                    "%(claimed)s transfer(s) processed: %(done)s confirmed, "
+                    "%(processing)s waiting for Amazon, %(pending)s to retry, "
+                    "%(error)s in error.",
+                    **counts,
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    @api.model
+    def _cron_sync_pickings(self):
+        """Cron entry point: send the queued FBM shipment confirmations of every
+        account. Errors land on the pickings; anything else is logged, so that Odoo
+        never deactivates the cron."""
+        try:
+            self.env["stock.picking"]._amazon_sync_pickings()
+        except Exception:
+            _logger.exception("Amazon picking sync failed")

@@ -1,0 +1,801 @@
+"""FBM shipment confirmations: an Amazon order's delivery, once validated, is queued
+and confirmed to Amazon by :meth:`StockPicking._amazon_sync_pickings` (cron and the
+account's SYNC PICKINGS button), never inside the user's transaction.
+
+Flow of a picking (``amazon_sync_state``)::
+
+    validated -> pending -> (claim) processing -> confirmShipment -> done
+                                    processing -> feed (untracked) -> getFeed -> done
+                                    processing -> Amazon refused (or failed 5 times)
+                                               -> error -> Retry -> pending
+
+A *claim* locks the pending rows (``FOR UPDATE SKIP LOCKED``) and marks them
+processing in a transaction committed before any call, so a second run (cron and
+button at once) skips them; a row left in processing by a crash is claimed again
+after :data:`PROCESSING_TIMEOUT`. Amazon treats a re-sent ``packageReferenceId``
+as an edit of that package, so a confirmation sent twice (crash between the call
+and the commit) never ships twice.
+"""
+
+import logging
+import re
+from collections import defaultdict
+from datetime import timedelta
+
+import psycopg2
+from psycopg2 import errorcodes
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, float_is_zero, float_round
+
+from ..exceptions import AmazonApiError, AmazonServerError, AmazonThrottledError
+from ..services.sp_api import TSV_CONTENT_TYPE
+from ..utils import format_amazon_datetime
+
+_logger = logging.getLogger(__name__)
+
+# A picking claimed this long ago and still processing was left by a crash (the
+# adapter gives up on a call after 2 minutes).
+PROCESSING_TIMEOUT = timedelta(minutes=30)
+# Throttling or Amazon failures put a picking back in the queue this many times,
+# then it is in error.
+MAX_TRANSIENT_ATTEMPTS = 5
+# Pickings claimed per run (the cron comes back every 15 minutes).
+SYNC_BATCH_SIZE = 200
+FULFILLMENT_FEED_TYPE = "POST_FLAT_FILE_FULFILLMENT_DATA"
+FULFILLMENT_FEED_COLUMNS = (
+    "order-id",
+    "order-item-id",
+    "quantity",
+    "ship-date",
+    "carrier-code",
+    "carrier-name",
+    "tracking-number",
+    "ship-method",
+)
+FEED_WAITING = ("IN_QUEUE", "IN_PROGRESS")
+ERROR_ACTIVITY_SUMMARY = "Amazon shipment confirmation failed"
+ELSEWHERE_ACTIVITY_SUMMARY = "Amazon reports this order shipped"
+CONCURRENCY_ERRORS = (
+    errorcodes.SERIALIZATION_FAILURE,
+    errorcodes.LOCK_NOT_AVAILABLE,
+    errorcodes.DEADLOCK_DETECTED,
+)
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    amazon_account_id = fields.Many2one(
+        "amazon.account",
+        related="sale_id.amazon_account_id",
+        store=True,
+        index="btree_not_null",
+    )
+    amazon_is_fbm = fields.Boolean(
+        string="Amazon FBM Delivery",
+        compute="_compute_amazon_is_fbm",
+        help="A delivery to the customer of a merchant-fulfilled Amazon order: its "
+        "shipment is confirmed to Amazon when it is validated.",
+    )
+    amazon_sync_state = fields.Selection(
+        [
+            ("pending", "Pending"),
+            ("processing", "Processing"),
+            ("done", "Confirmed"),
+            ("error", "Error"),
+        ],
+        string="Amazon Sync",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Pending: queued for the next synchronization (every 15 minutes, or "
+        "SYNC PICKINGS on the account). Processing: being sent, or waiting for "
+        "Amazon's feed result. Confirmed: Amazon knows the shipment. Error: Amazon "
+        "refused it (see the message); fix and Retry.",
+    )
+    amazon_sync_error = fields.Text(string="Amazon Error", readonly=True, copy=False)
+    amazon_sync_date = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="When the shipment was last claimed for sending (UTC).",
+    )
+    amazon_sync_attempts = fields.Integer(readonly=True, copy=False)
+    amazon_package_refs = fields.Char(
+        string="Amazon Package References",
+        readonly=True,
+        copy=False,
+        help="packageReferenceId of each package Amazon accepted, comma-separated.",
+    )
+    amazon_feed_ref = fields.Char(
+        string="Amazon Feed ID",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The fulfillment feed that carries this shipment (untracked carriers).",
+    )
+    amazon_feed_messages = fields.Char(
+        readonly=True,
+        copy=False,
+        help="The feed's message (row) numbers of this shipment, comma-separated.",
+    )
+    amazon_shipped_elsewhere = fields.Boolean(
+        string="Shipped Elsewhere",
+        readonly=True,
+        copy=False,
+        help="Amazon reports the order shipped while this delivery is still open in "
+        "Odoo: check what left. Validating it will not confirm anything to Amazon.",
+    )
+
+    # === COMPUTE METHODS === #
+
+    @api.depends(
+        "sale_id.amazon_channel", "picking_type_code", "location_dest_id.usage"
+    )
+    def _compute_amazon_is_fbm(self):
+        for picking in self:
+            picking.amazon_is_fbm = (
+                picking.sale_id.amazon_channel == "fbm"
+                and picking.picking_type_code == "outgoing"
+                and picking.location_dest_id.usage == "customer"
+            )
+
+    # === ACTION METHODS === #
+
+    def action_amazon_retry(self):
+        """Retry button: put pickings in error back in the queue (the cron is
+        triggered; nothing is sent in this transaction)."""
+        failed = self.filtered(lambda p: p.amazon_sync_state == "error")
+        if not failed:
+            raise UserError(_("No Amazon confirmation of these transfers failed."))
+        failed.write(
+            {
+                "amazon_sync_state": "pending",
+                "amazon_sync_attempts": 0,
+                "amazon_sync_date": False,
+            }
+        )
+        self._amazon_trigger_sync()
+        return True
+
+    # === BUSINESS METHODS - VALIDATION === #
+
+    def _pre_action_done_hook(self):
+        """Refuse an Amazon FBM delivery Amazon could not be told about, before the
+        backorder wizard."""
+        self._amazon_check_shipment_details()
+        return super()._pre_action_done_hook()
+
+    def _action_done(self):
+        """Validate, then queue the Amazon FBM deliveries that left (the call to
+        Amazon happens later, in :meth:`_amazon_sync_pickings`)."""
+        amazon = self._amazon_to_confirm()
+        amazon._amazon_check_shipment_details()
+        result = super()._action_done()
+        amazon.filtered(lambda p: p.state == "done")._amazon_queue()
+        return result
+
+    def _amazon_to_confirm(self):
+        """The pickings whose validation is confirmed to Amazon: FBM deliveries to
+        the customer of Amazon orders not shipped outside Odoo."""
+        return self.filtered(
+            lambda p: (
+                p.amazon_is_fbm
+                and not p.sale_id.amazon_shipped_outside
+                and not p.amazon_sync_state
+            )
+        )
+
+    def _amazon_check_shipment_details(self):
+        """Amazon needs a carrier and, except for untracked carriers, a tracking
+        number.
+
+        :raise UserError: naming the transfer, the order and what is missing.
+        """
+        for picking in self._amazon_to_confirm():
+            if picking._amazon_is_shipped_elsewhere():
+                continue
+            order_ref = picking.sale_id.amazon_order_ref
+            if not picking.carrier_id:
+                raise UserError(
+                    _(
+                        "%(picking)s ships Amazon order %(order)s: set its carrier "
+                        "(Additional Info tab) before validating. Amazon is told the "
+                        "carrier and the tracking number of every shipment.",
+                        picking=picking.display_name,
+                        order=order_ref,
+                    )
+                )
+            info = picking._amazon_carrier_info()
+            if (
+                not info["untracked"]
+                and not (picking.carrier_tracking_ref or "").strip()
+            ):
+                raise UserError(
+                    _(
+                        "%(picking)s ships Amazon order %(order)s with %(carrier)s: "
+                        "enter the tracking number before validating. Amazon "
+                        "requires one (mark the carrier as untracked in Amazon > "
+                        "Configuration > Carriers if it never has one).",
+                        picking=picking.display_name,
+                        order=order_ref,
+                        carrier=picking.carrier_id.name,
+                    )
+                )
+
+    def _amazon_is_shipped_elsewhere(self):
+        self.ensure_one()
+        return self.amazon_shipped_elsewhere or self.sale_id.amazon_status in (
+            "SHIPPED",
+            "CANCELLED",
+        )
+
+    def _amazon_queue(self):
+        """Queue the validated pickings (state pending) and trigger the cron; the
+        ones Amazon already reports shipped are flagged instead, never sent."""
+        for picking in self:
+            if picking._amazon_is_shipped_elsewhere():
+                picking.amazon_shipped_elsewhere = True
+                picking.message_post(
+                    body=_(
+                        "Not confirmed to Amazon: Amazon reports order %s as "
+                        "shipped or canceled.",
+                        picking.sale_id.amazon_order_ref,
+                    )
+                )
+                continue
+            picking.write(
+                {
+                    "amazon_sync_state": "pending",
+                    "amazon_sync_error": False,
+                    "amazon_sync_attempts": 0,
+                    "amazon_sync_date": False,
+                }
+            )
+        self._amazon_trigger_sync()
+
+    def _amazon_trigger_sync(self):
+        cron = self.env.ref(
+            "sale_amazon_connector.ir_cron_amazon_sync_pickings",
+            raise_if_not_found=False,
+        )
+        if cron:
+            cron.sudo()._trigger()
+
+    # === BUSINESS METHODS - SHIPPED ELSEWHERE === #
+
+    def _amazon_flag_shipped_elsewhere(self, order_data=None):
+        """Amazon reports the order SHIPPED while these pickings are still open in
+        Odoo (shipped from Seller Central or another tool): flag them, tell the
+        responsible; never validate them silently.
+
+        Meant for the order importer when an update brings status ``SHIPPED``:
+        ``order.picking_ids._amazon_flag_shipped_elsewhere(order_data)``.
+
+        :param dict order_data: the Orders v2026-01-01 ``Order`` (its ``packages``
+            are listed in the message), optional.
+        :return: the pickings newly flagged.
+        :rtype: stock.picking
+        """
+        pickings = self.filtered(
+            lambda p: (
+                p.amazon_is_fbm
+                and p.state not in ("done", "cancel")
+                and not p.amazon_shipped_elsewhere
+            )
+        )
+        if not pickings:
+            return pickings
+        ours = {
+            ref
+            for refs in self.sale_id.picking_ids.mapped("amazon_package_refs")
+            for ref in (refs or "").split(",")
+            if ref
+        }
+        packages = [
+            f"{p.get('carrier') or '-'} {p.get('trackingNumber') or ''}".strip()
+            for p in (order_data or {}).get("packages") or []
+            if p.get("packageReferenceId") not in ours
+        ]
+        for picking in pickings:
+            picking.amazon_shipped_elsewhere = True
+            picking.message_post(
+                body=_(
+                    "Amazon reports order %(order)s as shipped while this transfer "
+                    "is open in Odoo (Amazon's packages: %(packages)s). Check what "
+                    "left the warehouse; validating it will not confirm anything to "
+                    "Amazon.",
+                    order=picking.sale_id.amazon_order_ref,
+                    packages=", ".join(packages) or "-",
+                )
+            )
+            picking._amazon_schedule_activity(
+                _(ELSEWHERE_ACTIVITY_SUMMARY),
+                _("Amazon reports the order shipped; this transfer is still open."),
+            )
+        return pickings
+
+    # === BUSINESS METHODS - SYNC === #
+
+    @api.model
+    def _amazon_sync_pickings(self, accounts=None, client=None, limit=SYNC_BATCH_SIZE):
+        """Send the queued shipment confirmations to Amazon (cron and SYNC PICKINGS).
+
+        Claims the pending pickings (and those left processing), committing the
+        claim before any call, then per picking: Orders v0 ``confirmShipment`` once
+        per package, or the ``POST_FLAT_FILE_FULFILLMENT_DATA`` feed for untracked
+        carriers (one feed per account and marketplace); feeds already sent are
+        followed with ``getFeed`` and their processing report. Each picking's
+        outcome is committed on its own (except under tests).
+
+        :param accounts: ``amazon.account`` records to sync (default: every one).
+        :param client: an ``SpApiClient`` to use for every account (tests).
+        :param int limit: pickings claimed at most.
+        :return: ``{"claimed": n, "done": n, "error": n, "pending": n,
+            "processing": n}`` (the states the claimed pickings ended in).
+        :rtype: dict
+        """
+        claimed = self._amazon_claim(accounts, limit)
+        Account = self.env["amazon.account"]
+        Account._amazon_commit()
+        claimed._amazon_process(client)
+        counts = {"claimed": len(claimed)}
+        for state in ("done", "error", "pending", "processing"):
+            counts[state] = len(
+                claimed.filtered(lambda p, s=state: p.amazon_sync_state == s)
+            )
+        return counts
+
+    @api.model
+    def _amazon_claim(self, accounts=None, limit=SYNC_BATCH_SIZE):
+        """Lock and mark as processing the pickings to send now: pending ones,
+        those left processing longer than :data:`PROCESSING_TIMEOUT`, and those
+        waiting for a feed result. Rows another transaction holds are skipped.
+
+        Not committed here: the caller commits before calling Amazon.
+
+        :return: the claimed pickings (empty when a concurrent run got there
+            first).
+        :rtype: stock.picking
+        """
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        account_filter = SQL("TRUE")
+        if accounts is not None:
+            account_filter = SQL(
+                "amazon_account_id = ANY(%s)", list(accounts.ids) or [0]
+            )
+        query = SQL(
+            """
+            SELECT id FROM stock_picking
+             WHERE %(accounts)s
+               AND (amazon_sync_state = 'pending'
+                    OR (amazon_sync_state = 'processing'
+                        AND (amazon_feed_ref IS NOT NULL
+                             OR amazon_sync_date IS NULL
+                             OR amazon_sync_date < %(stale)s)))
+             ORDER BY id
+             LIMIT %(limit)s
+             FOR UPDATE SKIP LOCKED
+            """,
+            accounts=account_filter,
+            stale=now - PROCESSING_TIMEOUT,
+            limit=limit,
+        )
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query)
+                ids = [row[0] for row in self.env.cr.fetchall()]
+                if ids:
+                    self.env.cr.execute(
+                        SQL(
+                            "UPDATE stock_picking SET amazon_sync_state = "
+                            "'processing', amazon_sync_date = %s WHERE id = ANY(%s)",
+                            now,
+                            ids,
+                        )
+                    )
+        except psycopg2.Error as error:
+            if error.pgcode not in CONCURRENCY_ERRORS:
+                raise
+            # A concurrent run changed these rows after this transaction began:
+            # they are its to send.
+            _logger.info("Amazon picking sync: rows taken by a concurrent run")
+            return self.browse()
+        pickings = self.browse(ids)
+        pickings.invalidate_recordset(["amazon_sync_state", "amazon_sync_date"])
+        return pickings
+
+    def _amazon_process(self, client=None):
+        """Send what the claimed pickings need, account by account."""
+        Account = self.env["amazon.account"]
+        by_account = defaultdict(lambda: self.browse())
+        for picking in self:
+            by_account[picking.amazon_account_id] |= picking
+        for account, pickings in by_account.items():
+            own_client = client is None
+            account_client = client
+            try:
+                account_client = account_client or account._get_sp_api_client()
+            except Exception as error:  # noqa: BLE001 - recorded on the pickings
+                for picking in pickings:
+                    picking._amazon_set_error(str(error))
+                Account._amazon_commit()
+                continue
+            try:
+                pickings._amazon_process_account(account_client)
+            finally:
+                if own_client:
+                    account_client.close()
+
+    def _amazon_process_account(self, client):
+        Account = self.env["amazon.account"]
+        waiting = self.filtered("amazon_feed_ref")
+        to_send = self - waiting
+        untracked = self.browse()
+        for picking in to_send:
+            if picking.state != "done" or picking._amazon_is_shipped_elsewhere():
+                picking.write({"amazon_sync_state": False, "amazon_sync_error": False})
+                picking.message_post(
+                    body=_("Not confirmed to Amazon: the order is already shipped.")
+                )
+                Account._amazon_commit()
+                continue
+            try:
+                info = picking._amazon_carrier_info()
+            except UserError as error:
+                picking._amazon_set_error(str(error))
+                Account._amazon_commit()
+                continue
+            if info["untracked"]:
+                untracked |= picking
+                continue
+            picking._amazon_run(picking._amazon_confirm_packages, client)
+            Account._amazon_commit()
+        for marketplace in untracked.sale_id.amazon_marketplace_id:
+            batch = untracked.filtered(
+                lambda p, m=marketplace: p.sale_id.amazon_marketplace_id == m
+            )
+            batch._amazon_run(batch._amazon_send_fulfillment_feed, client)
+            Account._amazon_commit()
+        for feed_ref in set(waiting.mapped("amazon_feed_ref")):
+            batch = waiting.filtered(lambda p, f=feed_ref: p.amazon_feed_ref == f)
+            batch._amazon_run(batch._amazon_follow_feed, client)
+            Account._amazon_commit()
+
+    def _amazon_run(self, step, client):
+        """Run ``step(client)`` in a savepoint; an error puts the pickings back in
+        the queue (throttling, Amazon failing: up to :data:`MAX_TRANSIENT_ATTEMPTS`
+        times) or in error. Never raises: one picking never stops the others."""
+        try:
+            with self.env.cr.savepoint():
+                step(client)
+        except (AmazonThrottledError, AmazonServerError) as error:
+            self._amazon_keep_accepted(error)
+            for picking in self:
+                attempts = picking.amazon_sync_attempts + 1
+                if attempts >= MAX_TRANSIENT_ATTEMPTS:
+                    picking._amazon_set_error(str(error))
+                else:
+                    picking.write(
+                        {
+                            "amazon_sync_state": "pending",
+                            "amazon_sync_attempts": attempts,
+                            "amazon_sync_error": str(error),
+                        }
+                    )
+        except (AmazonApiError, UserError) as error:
+            self._amazon_keep_accepted(error)
+            for picking in self:
+                picking._amazon_set_error(str(error))
+        # Anything else is a bug, recorded on the pickings rather than stopping
+        # the run.
+        except Exception as error:
+            _logger.exception("Amazon shipment confirmation of %s failed", self.ids)
+            for picking in self:
+                picking._amazon_set_error(f"{type(error).__name__}: {error}")
+
+    def _amazon_keep_accepted(self, error):
+        """The packages Amazon accepted before ``error`` stay recorded (the
+        savepoint of the step rolled them back)."""
+        accepted = getattr(error, "amazon_accepted_refs", None)
+        if accepted is not None and len(self) == 1:
+            self.amazon_package_refs = accepted or False
+
+    # === BUSINESS METHODS - CONFIRMSHIPMENT === #
+
+    def _amazon_carrier_info(self):
+        """The Amazon carrier of the picking (``amazon.carrier._amazon_carrier_info``).
+
+        :raise UserError: the picking has no carrier.
+        """
+        self.ensure_one()
+        if not self.carrier_id:
+            raise UserError(_("%s has no carrier.", self.display_name))
+        # stock users validate pickings without reading Amazon accounts
+        return (
+            self.env["amazon.carrier"]
+            .sudo()
+            ._amazon_carrier_info(self.carrier_id, self.sudo().amazon_account_id.region)
+        )
+
+    def _amazon_package_ref(self, package):
+        """The deterministic ``packageReferenceId`` of one package of the picking.
+
+        Amazon only takes positive numbers, unique within the order: the number of
+        digits of the picking id, the picking id, then the package id (nothing when
+        the picking has no package), e.g. picking 42, package 7 → ``2427``; picking
+        42 without package → ``242``. Distinct pickings and packages never meet.
+        """
+        self.ensure_one()
+        picking_id = str(self.id)
+        return f"{len(picking_id)}{picking_id}{package.id if package else ''}"
+
+    def _amazon_packages(self):
+        """What left, package by package.
+
+        :return: ``[(package_ref, package, [{"orderItemId": str, "quantity":
+            int}])]`` for the done move lines of the picking, grouped by
+            destination package (one group when the picking has none); lines not
+            from an Amazon item (a product added in Odoo) are left out.
+        :raise UserError: a quantity Amazon cannot take (not a whole number), or
+            nothing of the order left.
+        """
+        self.ensure_one()
+        groups = defaultdict(lambda: defaultdict(float))
+        for line in self.move_line_ids.sorted("id"):
+            move = line.move_id
+            item_ref = move.sale_line_id.amazon_item_ref
+            if move.state != "done" or not item_ref:
+                continue
+            quantity = line.product_uom_id._compute_quantity(
+                line.quantity, move.sale_line_id.product_uom
+            )
+            groups[line.result_package_id][item_ref] += quantity
+        packages = []
+        for package in sorted(groups, key=lambda p: p.id or 0):
+            items = []
+            for item_ref, quantity in groups[package].items():
+                if float_is_zero(quantity, precision_digits=3):
+                    continue
+                whole = float_round(quantity, precision_digits=0)
+                if not float_is_zero(quantity - whole, precision_digits=3):
+                    raise UserError(
+                        _(
+                            "%(picking)s: Amazon takes whole quantities only "
+                            "(%(quantity)s for item %(item)s).",
+                            picking=self.display_name,
+                            quantity=quantity,
+                            item=item_ref,
+                        )
+                    )
+                items.append({"orderItemId": item_ref, "quantity": int(whole)})
+            if items:
+                packages.append((self._amazon_package_ref(package), package, items))
+        if not packages:
+            raise UserError(
+                _("%s: nothing of the Amazon order left.", self.display_name)
+            )
+        return packages
+
+    def _amazon_tracking_numbers(self, count):
+        """``count`` tracking numbers, one per package: the picking's tracking
+        references (comma-, semicolon- or space-separated) when there are as many,
+        else the first one for every package."""
+        self.ensure_one()
+        refs = [
+            ref for ref in re.split(r"[,;\s]+", self.carrier_tracking_ref or "") if ref
+        ]
+        if len(refs) == count:
+            return refs
+        return [refs[0] if refs else ""] * count
+
+    def _amazon_confirm_packages(self, client):
+        """Orders v0 ``confirmShipment``, one call per package not yet accepted;
+        then the picking is done.
+
+        :raise AmazonApiError: Amazon refused a package or failed (the packages
+            accepted before stay recorded in ``amazon_package_refs``).
+        :raise UserError: see :meth:`_amazon_packages`.
+        """
+        self.ensure_one()
+        order = self.sale_id
+        info = self._amazon_carrier_info()
+        packages = self._amazon_packages()
+        trackings = self._amazon_tracking_numbers(len(packages))
+        accepted = [ref for ref in (self.amazon_package_refs or "").split(",") if ref]
+        sent = []
+        for (ref, package, items), tracking in zip(packages, trackings, strict=True):
+            if ref in accepted:
+                continue
+            detail = {
+                "packageReferenceId": ref,
+                "carrierCode": info["code"],
+                "trackingNumber": tracking,
+                "shipDate": self.date_done,
+                "orderItems": items,
+            }
+            if info["name"]:
+                detail["carrierName"] = info["name"]
+            if info["shipping_method"]:
+                detail["shippingMethod"] = info["shipping_method"]
+            try:
+                client.confirm_shipment(
+                    order.amazon_order_ref,
+                    marketplace_id=order.amazon_marketplace_id.marketplace_ref,
+                    package_detail=detail,
+                )
+            except AmazonApiError as error:
+                error.amazon_accepted_refs = ",".join(accepted)
+                raise
+            accepted.append(ref)
+            sent.append(
+                _(
+                    "package %(ref)s%(name)s: %(carrier)s %(tracking)s",
+                    ref=ref,
+                    name=f" ({package.name})" if package else "",
+                    carrier=info["name"] or info["code"],
+                    tracking=tracking,
+                )
+            )
+        self.amazon_package_refs = ",".join(accepted) or False
+        self._amazon_set_done(
+            _("Shipment confirmed to Amazon: %s.", "; ".join(sent) or "-")
+        )
+
+    # === BUSINESS METHODS - FULFILLMENT FEED === #
+
+    def _amazon_send_fulfillment_feed(self, client):
+        """One ``POST_FLAT_FILE_FULFILLMENT_DATA`` feed for these pickings (one
+        account, one marketplace): a row per item and package; the pickings stay
+        processing with the feed id and their row numbers until
+        :meth:`_amazon_follow_feed` reads the result.
+
+        :raise AmazonApiError: the document, upload or feed was refused.
+        """
+        rows, messages = [], {}
+        for picking in self:
+            info = picking._amazon_carrier_info()
+            packages = picking._amazon_packages()
+            trackings = picking._amazon_tracking_numbers(len(packages))
+            numbers = []
+            for (_ref, _package, items), tracking in zip(
+                packages, trackings, strict=True
+            ):
+                for item in items:
+                    rows.append(
+                        (
+                            picking.sale_id.amazon_order_ref,
+                            item["orderItemId"],
+                            str(item["quantity"]),
+                            format_amazon_datetime(picking.date_done),
+                            info["code"],
+                            info["name"] or "",
+                            tracking,
+                            info["shipping_method"] or "",
+                        )
+                    )
+                    numbers.append(len(rows))
+            messages[picking] = numbers
+        content = "\t".join(FULFILLMENT_FEED_COLUMNS) + "\n"
+        content += "".join(
+            "\t".join(_tsv_value(value) for value in row) + "\n" for row in rows
+        )
+        marketplace = self.sale_id.amazon_marketplace_id
+        feed_ref, _document = client.submit_feed(
+            FULFILLMENT_FEED_TYPE,
+            content,
+            TSV_CONTENT_TYPE,
+            [marketplace.marketplace_ref],
+        )
+        for picking, numbers in messages.items():
+            picking.write(
+                {
+                    "amazon_feed_ref": feed_ref,
+                    "amazon_feed_messages": ",".join(map(str, numbers)),
+                }
+            )
+            picking.message_post(
+                body=_(
+                    "Shipment sent to Amazon in fulfillment feed %s (untracked "
+                    "carrier); waiting for Amazon's result.",
+                    feed_ref,
+                )
+            )
+
+    def _amazon_follow_feed(self, client):
+        """``getFeed`` for the pickings of one feed; once Amazon is done, its
+        processing report decides, row by row, which pickings are done and which
+        are in error."""
+        feed_ref = self[:1].amazon_feed_ref
+        feed = client.get_feed(feed_ref)
+        status = feed.get("processingStatus")
+        if status in FEED_WAITING:
+            return
+        report = client.get_feed_report(feed) if status in ("DONE", "FATAL") else None
+        results = (report or {}).get("results") or []
+        for picking in self:
+            numbers = {
+                int(n) for n in (picking.amazon_feed_messages or "").split(",") if n
+            }
+            errors = [
+                r["description"] or r["message_code"]
+                for r in results
+                if r["result_code"] == "Error"
+                and (r["message_id"] in numbers or r["message_id"] == 0)
+            ]
+            if status != "DONE" and not errors:
+                errors = [
+                    _(
+                        "Amazon ended feed %(feed)s %(status)s.",
+                        feed=feed_ref,
+                        status=status,
+                    )
+                ]
+            if errors:
+                picking.write({"amazon_feed_ref": False, "amazon_feed_messages": False})
+                picking._amazon_set_error(
+                    _(
+                        "Feed %(feed)s: %(errors)s",
+                        feed=feed_ref,
+                        errors="; ".join(errors),
+                    )
+                )
+            else:
+                picking._amazon_set_done(
+                    _("Shipment confirmed to Amazon by fulfillment feed %s.", feed_ref)
+                )
+
+    # === BUSINESS METHODS - OUTCOME === #
+
+    def _amazon_set_done(self, message):
+        self.ensure_one()
+        self.write(
+            {
+                "amazon_sync_state": "done",
+                "amazon_sync_error": False,
+                "amazon_sync_date": fields.Datetime.now(),
+            }
+        )
+        self.message_post(body=message)
+        self.activity_ids.filtered(
+            lambda a: a.summary == _(ERROR_ACTIVITY_SUMMARY)
+        ).action_feedback(feedback=_("Confirmed to Amazon."))
+
+    def _amazon_set_error(self, message):
+        """Error state with Amazon's message, a chatter note and an activity for
+        the responsible (one open activity per picking)."""
+        self.ensure_one()
+        _logger.info(
+            "Amazon shipment confirmation of picking %s failed: %s", self.id, message
+        )
+        self.write(
+            {
+                "amazon_sync_state": "error",
+                "amazon_sync_error": message,
+                "amazon_sync_attempts": self.amazon_sync_attempts + 1,
+            }
+        )
+        self.message_post(body=_("Amazon shipment confirmation failed: %s", message))
+        self._amazon_schedule_activity(_(ERROR_ACTIVITY_SUMMARY), message)
+
+    def _amazon_schedule_activity(self, summary, note):
+        self.ensure_one()
+        if self.activity_ids.filtered(lambda a: a.summary == summary):
+            return
+        user = (
+            self.user_id
+            or self.sale_id.user_id
+            or self.amazon_account_id.user_id
+            or self.env.ref("base.user_admin", raise_if_not_found=False)
+            or self.env.user
+        )
+        self.activity_schedule(
+            "mail.mail_activity_data_todo", summary=summary, note=note, user_id=user.id
+        )
+
+
+def _tsv_value(value):
+    """A flat-file cell: no tab or line break inside."""
+    return re.sub(r"[\t\r\n]+", " ", str(value or ""))

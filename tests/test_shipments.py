@@ -1,0 +1,802 @@
+"""FBM shipment confirmations against the SP-API sandbox, through the real client.
+
+Orders come from the sandbox (``getOrder`` / ``searchOrders``), pickings are
+validated in Odoo, and the sandbox's stored orders and call log are the ground
+truth of what Amazon was told. The sandbox clock is frozen and moved by the tests;
+nothing sleeps.
+"""
+
+import threading
+from contextlib import closing
+from datetime import datetime
+
+from spapi_sandbox import samples, serve
+
+from odoo import SUPERUSER_ID, api
+from odoo.exceptions import UserError
+from odoo.sql_db import db_connect
+from odoo.tests import Form, tagged
+from odoo.tests.common import BaseCase, TransactionCase, get_db_name
+
+from odoo.addons.sale_amazon_connector.services import sp_api
+
+ORDERS = 12
+
+
+class FakeClock:
+    """The adapter's clock: ``sleep`` only moves it forward (no real waiting)."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+class ShipmentMixin:
+    """Helpers shared by the shipment tests (``cls.env``, ``cls.sandbox``)."""
+
+    @classmethod
+    def _setup_products_and_carriers(cls, env):
+        skus = {
+            item["product"]["sellerSku"]
+            for entry in cls.scenario["orders"]
+            for item in entry["order"]["orderItems"]
+        }
+        products = env["product.product"].create(
+            [
+                {"name": sku, "default_code": sku, "type": "consu"}
+                for sku in sorted(skus)
+            ]
+        )
+        service = env["product.product"].create({"name": "Shipping", "type": "service"})
+        carriers = {
+            name: env["delivery.carrier"].create(
+                {"name": name, "product_id": service.id, "delivery_type": "fixed"}
+            )
+            for name in ("DHL", "Kurier Schmidt", "Deutsche Post Brief", "DHL Express")
+        }
+        return products | service, carriers
+
+    @classmethod
+    def _create_account(cls, env, seller_id=samples.SELLER_PII, refresh=None):
+        seller = next(s for s in cls.scenario["sellers"] if s["sellerId"] == seller_id)
+        marketplaces = env["amazon.marketplace"].search(
+            [("marketplace_ref", "in", seller["marketplaceIds"])]
+        )
+        account = env["amazon.account"].create(
+            {
+                "name": f"Shipments {seller_id}",
+                "region": "EU",
+                "seller_ref": seller_id,
+                "home_marketplace_id": marketplaces[0].id,
+                "lwa_client_ref": samples.CLIENT_ID,
+                "lwa_client_secret_input": samples.CLIENT_SECRET,
+                "refresh_token_input": refresh or seller["refreshToken"],
+                "endpoint_override": cls.sandbox.url,
+                "import_orders_since": datetime(2026, 10, 1),
+            }
+        )
+        for marketplace in marketplaces:
+            account._ensure_marketplace_line(marketplace)
+        return account
+
+    def _order_data(self, index):
+        return self.scenario["orders"][index]["order"]
+
+    def _items(self, index):
+        return [item["orderItemId"] for item in self._order_data(index)["orderItems"]]
+
+    def _sandbox_order(self, index):
+        order_id = self._order_data(index)["orderId"]
+        return self.sandbox.app.order_state(order_id)["order"]
+
+    def _calls(self, operation=None):
+        calls = [
+            call["operation"]
+            for call in self.sandbox.app.call_log()["calls"]
+            if call["operation"] != "lwaToken"
+        ]
+        if operation:
+            return calls.count(operation)
+        return calls
+
+    @staticmethod
+    def _open_picking(order):
+        return order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+
+    @staticmethod
+    def _set_quantities(picking, quantities):
+        """``quantities``: ``{amazon item id: quantity}`` (others get 0)."""
+        for move in picking.move_ids:
+            move.quantity = quantities.get(move.sale_line_id.amazon_item_ref, 0)
+            move.picked = bool(move.quantity)
+
+    @staticmethod
+    def _validate(picking):
+        result = picking.button_validate()
+        if isinstance(result, dict) and result.get("res_model") == (
+            "stock.backorder.confirmation"
+        ):
+            wizard = Form(
+                picking.env["stock.backorder.confirmation"].with_context(
+                    **result["context"]
+                )
+            ).save()
+            wizard.process()
+        return picking
+
+
+@tagged("post_install", "-at_install")
+class TestShipments(ShipmentMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.scenario = samples.sample_scenario(orders=ORDERS)
+        sandbox_cm = serve(scenario=cls.scenario, frozen=True)
+        cls.sandbox = sandbox_cm.__enter__()
+        cls.addClassCleanup(sandbox_cm.__exit__, None, None, None)
+        _products, cls.carriers = cls._setup_products_and_carriers(cls.env)
+        cls.account = cls._create_account(cls.env)
+        cls.stock_user = cls.env["res.users"].create(
+            {
+                "name": "Stock clerk",
+                "login": "amazon_stock_clerk",
+                "groups_id": [
+                    (6, 0, [cls.env.ref("stock.group_stock_user").id]),
+                ],
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox.app.reset()
+        # the reset sandbox forgot its access tokens
+        sp_api.TOKEN_CACHE.clear()
+
+    # --- helpers ----------------------------------------------------------- #
+
+    def _import(self, index):
+        order_id = self._order_data(index)["orderId"]
+        self.account._import_order_by_ref(order_id)
+        order = self.env["sale.order"].search(
+            [
+                ("amazon_account_id", "=", self.account.id),
+                ("amazon_order_ref", "=", order_id),
+            ]
+        )
+        self.assertEqual(len(order), 1)
+        return order
+
+    def _ship(self, picking, carrier="DHL", tracking="JJD000123", quantities=None):
+        picking.carrier_id = self.carriers[carrier] if carrier else False
+        picking.carrier_tracking_ref = tracking
+        if quantities is not None:
+            self._set_quantities(picking, quantities)
+        return self._validate(picking)
+
+    def _sync(self, client=None):
+        return self.env["stock.picking"]._amazon_sync_pickings(
+            accounts=self.account, client=client
+        )
+
+    # --- tests ------------------------------------------------------------- #
+
+    def test_full_shipment(self):
+        """One picking, no package: validation only queues; the sync sends one
+        confirmShipment with the package reference, items, carrier and tracking."""
+        order = self._import(0)
+        picking = self._open_picking(order)
+        self.assertTrue(picking.amazon_is_fbm)
+        self._ship(picking)
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(picking.amazon_sync_state, "pending")
+        self.assertEqual(self._calls("confirmShipment"), 0, "validation only queues")
+        counts = self._sync()
+        self.assertEqual((counts["claimed"], counts["done"]), (1, 1))
+        self.assertEqual(picking.amazon_sync_state, "done")
+        stored = self._sandbox_order(0)
+        self.assertEqual(stored["fulfillment"]["fulfillmentStatus"], "SHIPPED")
+        [package] = stored["packages"]
+        ref = picking._amazon_package_ref(self.env["stock.quant.package"])
+        self.assertEqual(package["packageReferenceId"], ref)
+        self.assertTrue(ref.isdigit(), "Amazon takes numeric package references")
+        self.assertEqual(package["carrier"], "DHL")
+        self.assertEqual(package["trackingNumber"], "JJD000123")
+        item_a, item_b = self._items(0)
+        self.assertEqual(
+            sorted((i["orderItemId"], i["quantity"]) for i in package["packageItems"]),
+            sorted([(item_a, 2), (item_b, 1)]),
+        )
+        self.assertEqual(picking.amazon_package_refs, ref)
+        self.assertEqual(self._calls("confirmShipment"), 1)
+        # nothing left to send: a second run claims nothing
+        self.assertEqual(self._sync()["claimed"], 0)
+        self.assertEqual(self._calls("confirmShipment"), 1)
+
+    def test_partial_shipment_then_backorder(self):
+        """What left is confirmed (PARTIALLY_SHIPPED); the backorder confirms the
+        rest later in a second package (SHIPPED)."""
+        order = self._import(1)
+        item_a, item_b = self._items(1)
+        first = self._open_picking(order)
+        self._ship(first, tracking="T-1", quantities={item_a: 1})
+        self._sync()
+        self.assertEqual(first.amazon_sync_state, "done")
+        stored = self._sandbox_order(1)
+        self.assertEqual(
+            stored["fulfillment"]["fulfillmentStatus"], "PARTIALLY_SHIPPED"
+        )
+        self.assertEqual(
+            [
+                (i["orderItemId"], i["quantity"])
+                for i in stored["packages"][0]["packageItems"]
+            ],
+            [(item_a, 1)],
+        )
+        backorder = self._open_picking(order)
+        self.assertEqual(backorder.backorder_id, first)
+        self.assertFalse(backorder.amazon_sync_state)
+        self._ship(backorder, tracking="T-2", quantities={item_a: 1, item_b: 1})
+        self._sync()
+        self.assertEqual(backorder.amazon_sync_state, "done")
+        stored = self._sandbox_order(1)
+        self.assertEqual(stored["fulfillment"]["fulfillmentStatus"], "SHIPPED")
+        self.assertEqual(len(stored["packages"]), 2)
+        self.assertEqual(
+            {p["trackingNumber"] for p in stored["packages"]}, {"T-1", "T-2"}
+        )
+        self.assertNotEqual(
+            stored["packages"][0]["packageReferenceId"],
+            stored["packages"][1]["packageReferenceId"],
+        )
+        self.assertEqual(self._calls("confirmShipment"), 2)
+
+    def test_two_packages_in_one_picking(self):
+        """Two Odoo packages → two confirmations, one tracking number each."""
+        order = self._import(2)
+        item_a, item_b = self._items(2)
+        picking = self._open_picking(order)
+        self._set_quantities(picking, {item_a: 2})
+        pack_a = picking._put_in_pack(picking.move_line_ids.filtered("picked"))
+        move_b = picking.move_ids.filtered(
+            lambda m: m.sale_line_id.amazon_item_ref == item_b
+        )
+        move_b.quantity = 1
+        move_b.picked = True
+        pack_b = picking._put_in_pack(
+            picking.move_line_ids.filtered(
+                lambda ml: ml.picked and not ml.result_package_id
+            )
+        )
+        self.assertTrue(pack_a and pack_b and pack_a != pack_b)
+        self._ship(picking, tracking="PKG-A, PKG-B")
+        self._sync()
+        self.assertEqual(picking.amazon_sync_state, "done")
+        self.assertEqual(self._calls("confirmShipment"), 2)
+        packages = {
+            p["packageReferenceId"]: p for p in self._sandbox_order(2)["packages"]
+        }
+        ref_a = picking._amazon_package_ref(pack_a)
+        ref_b = picking._amazon_package_ref(pack_b)
+        self.assertEqual(set(packages), {ref_a, ref_b})
+        self.assertEqual(packages[ref_a]["trackingNumber"], "PKG-A")
+        self.assertEqual(packages[ref_b]["trackingNumber"], "PKG-B")
+        self.assertEqual(
+            [
+                (i["orderItemId"], i["quantity"])
+                for i in packages[ref_a]["packageItems"]
+            ],
+            [(item_a, 2)],
+        )
+        self.assertEqual(
+            [
+                (i["orderItemId"], i["quantity"])
+                for i in packages[ref_b]["packageItems"]
+            ],
+            [(item_b, 1)],
+        )
+        self.assertEqual(picking.amazon_package_refs, f"{ref_a},{ref_b}")
+
+    def test_unmapped_carrier_is_sent_as_other_with_its_name(self):
+        order = self._import(3)
+        picking = self._open_picking(order)
+        info = self.env["amazon.carrier"]._amazon_carrier_info(
+            self.carriers["Kurier Schmidt"], "EU"
+        )
+        self.assertEqual((info["code"], info["name"]), ("Other", "Kurier Schmidt"))
+        self._ship(picking, carrier="Kurier Schmidt", tracking="KS-77")
+        self._sync()
+        self.assertEqual(picking.amazon_sync_state, "done")
+        [package] = self._sandbox_order(3)["packages"]
+        # the sandbox records carrierName as the carrier of an Other package
+        self.assertEqual(package["carrier"], "Kurier Schmidt")
+        self.assertEqual(package["trackingNumber"], "KS-77")
+
+    def test_untracked_carrier_goes_through_the_fulfillment_feed(self):
+        """Deutsche Post Brief is untracked (default mapping): validation without a
+        tracking number is accepted and the flat-file fulfillment feed carries the
+        shipment; the picking is done once Amazon's feed is DONE."""
+        order = self._import(4)
+        picking = self._open_picking(order)
+        self._ship(picking, carrier="Deutsche Post Brief", tracking=False)
+        self.assertEqual(picking.amazon_sync_state, "pending")
+        self._sync()
+        self.assertEqual(picking.amazon_sync_state, "processing")
+        self.assertTrue(picking.amazon_feed_ref)
+        self.assertEqual(
+            self._calls(),
+            ["getOrder", "createFeedDocument", "uploadFeedDocument", "createFeed"],
+        )
+        # Amazon has not processed it yet: still processing, nothing sent again
+        self._sync()
+        self.assertEqual(picking.amazon_sync_state, "processing")
+        self.assertEqual(self._calls("createFeed"), 1)
+        self.assertEqual(self._calls("getFeed"), 1)
+        self.sandbox.app.advance(61)
+        self._sync()
+        self.assertEqual(picking.amazon_sync_state, "done", picking.amazon_sync_error)
+        self.assertEqual(self._calls("confirmShipment"), 0)
+        self.assertEqual(self._calls("createFeed"), 1)
+        self.assertEqual(self._calls("getFeedDocument"), 1)
+        stored = self._sandbox_order(4)
+        self.assertEqual(stored["fulfillment"]["fulfillmentStatus"], "SHIPPED")
+        [package] = stored["packages"]
+        self.assertEqual(package["carrier"], "Deutsche Post")
+        self.assertNotIn("trackingNumber", package)
+        [feed] = self.sandbox.app.feeds(samples.SELLER_PII)
+        self.assertEqual(feed["feedType"], "POST_FLAT_FILE_FULFILLMENT_DATA")
+        self.assertEqual(feed["feedId"], picking.amazon_feed_ref)
+
+    def test_validation_refused_without_tracking_or_carrier(self):
+        order = self._import(5)
+        picking = self._open_picking(order).with_user(self.stock_user)
+        with self.assertRaisesRegex(UserError, "set its carrier"):
+            self._ship(picking, carrier=False, tracking=False)
+        with self.assertRaisesRegex(UserError, "enter the tracking number"):
+            self._ship(picking, carrier="DHL", tracking=False)
+        self.assertNotEqual(picking.state, "done")
+        self.assertFalse(picking.amazon_sync_state)
+        # with a tracking number the stock user validates it
+        self._ship(picking, carrier="DHL", tracking="JJD1")
+        self.assertEqual(picking.amazon_sync_state, "pending")
+
+    def test_carrier_rejected_then_fixed_and_retried(self):
+        """A carrier code Amazon does not know: error state with Amazon's message
+        and an activity; after the mapping is fixed, Retry confirms it."""
+        mapping = self.env["amazon.carrier"].create(
+            {
+                "carrier_id": self.carriers["DHL Express"].id,
+                "amazon_carrier_code": "DHL Express",  # not an Amazon carrier code
+            }
+        )
+        order = self._import(6)
+        picking = self._open_picking(order)
+        self._ship(picking, carrier="DHL Express", tracking="DHLX-1")
+        self._sync()
+        self.assertEqual(picking.amazon_sync_state, "error")
+        self.assertIn("carrierCode", picking.amazon_sync_error)
+        activity = picking.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.summary, "Amazon shipment confirmation failed")
+        # a second sync does not send it again
+        self._sync()
+        self.assertEqual(self._calls("confirmShipment"), 1)
+        mapping.amazon_carrier_code = "DHL"
+        picking.action_amazon_retry()
+        self.assertEqual(picking.amazon_sync_state, "pending")
+        self._sync()
+        self.assertEqual(picking.amazon_sync_state, "done")
+        self.assertFalse(picking.amazon_sync_error)
+        self.assertFalse(picking.activity_ids, "the activity is marked done")
+        [package] = self._sandbox_order(6)["packages"]
+        self.assertEqual(package["carrier"], "DHL")
+
+    def test_amazon_failing_puts_the_picking_back_in_the_queue(self):
+        """503 until the adapter gives up: the picking stays pending (retried by
+        the next run), with the error noted; the next run confirms it."""
+        clock = FakeClock()
+        order = self._import(7)
+        picking = self._open_picking(order)
+        self._ship(picking)
+        self.sandbox.app.add_faults(
+            {"operation": "confirmShipment", "status": 503, "count": 3}
+        )
+        with self.account._get_sp_api_client(
+            clock=clock, sleep=clock.sleep, max_attempts=3
+        ) as client:
+            self._sync(client)
+            self.assertEqual(picking.amazon_sync_state, "pending")
+            self.assertEqual(picking.amazon_sync_attempts, 1)
+            self.assertTrue(picking.amazon_sync_error)
+            self._sync(client)
+        self.assertEqual(picking.amazon_sync_state, "done")
+        self.assertEqual(self._calls("confirmShipment"), 4)
+
+    def test_processing_left_by_a_crash_is_taken_again_after_the_timeout(self):
+        order = self._import(8)
+        picking = self._open_picking(order)
+        self._ship(picking)
+        picking.write(
+            {"amazon_sync_state": "processing", "amazon_sync_date": datetime.now()}
+        )
+        self.assertEqual(self._sync()["claimed"], 0, "another run is sending it")
+        picking.amazon_sync_date = datetime(2020, 1, 1)
+        self._sync()
+        self.assertEqual(picking.amazon_sync_state, "done")
+        self.assertEqual(self._calls("confirmShipment"), 1)
+
+    def test_order_shipped_elsewhere_is_flagged_not_validated(self):
+        """Amazon reports the order SHIPPED while its picking is open: the picking
+        is flagged (activity, message) and, validated anyway, never confirmed."""
+        order = self._import(9)
+        picking = self._open_picking(order)
+        order_data = dict(
+            self._order_data(9),
+            packages=[
+                {"packageReferenceId": "1", "carrier": "UPS", "trackingNumber": "1Z9"}
+            ],
+        )
+        flagged = order.picking_ids._amazon_flag_shipped_elsewhere(order_data)
+        self.assertEqual(flagged, picking)
+        self.assertEqual(picking.state, "assigned", "not validated silently")
+        self.assertTrue(picking.amazon_shipped_elsewhere)
+        self.assertIn("1Z9", picking.message_ids[0].body)
+        self.assertEqual(
+            picking.activity_ids.summary, "Amazon reports this order shipped"
+        )
+        self.assertFalse(order.picking_ids._amazon_flag_shipped_elsewhere(order_data))
+        self._ship(picking, carrier=False, tracking=False)
+        self.assertEqual(picking.state, "done")
+        self.assertFalse(picking.amazon_sync_state)
+        self.assertEqual(self._sync()["claimed"], 0)
+        self.assertEqual(self._calls("confirmShipment"), 0)
+
+    def test_shipped_outside_orders_are_never_confirmed(self):
+        order = self._import(10)
+        order.amazon_shipped_outside = True
+        picking = self._open_picking(order)
+        self._ship(picking, carrier=False, tracking=False)
+        self.assertEqual(picking.state, "done")
+        self.assertFalse(picking.amazon_sync_state)
+
+    def test_full_circle(self):
+        """Import by searchOrders → partial shipment → backorder → SHIPPED on the
+        sandbox, and exactly these calls."""
+        index = 11
+        order_id = self._order_data(index)["orderId"]
+        run = self.account._sync_orders()
+        self.assertEqual(run.state, "done", run.error)
+        order = self.env["sale.order"].search(
+            [
+                ("amazon_account_id", "=", self.account.id),
+                ("amazon_order_ref", "=", order_id),
+            ]
+        )
+        self.assertEqual(order.amazon_channel, "fbm")
+        item_a, item_b = self._items(index)
+        first = self._open_picking(order)
+        self._ship(first, tracking="FC-1", quantities={item_a: 2})
+        self.env["amazon.account"]._cron_sync_pickings()
+        self.assertEqual(first.amazon_sync_state, "done")
+        self.assertEqual(
+            self._sandbox_order(index)["fulfillment"]["fulfillmentStatus"],
+            "PARTIALLY_SHIPPED",
+        )
+        backorder = self._open_picking(order)
+        self._ship(backorder, tracking="FC-2", quantities={item_b: 1})
+        self.account.action_sync_pickings()
+        self.assertEqual(backorder.amazon_sync_state, "done")
+        stored = self._sandbox_order(index)
+        self.assertEqual(stored["fulfillment"]["fulfillmentStatus"], "SHIPPED")
+        self.assertEqual(
+            sorted(
+                (
+                    p["trackingNumber"],
+                    [(i["orderItemId"], i["quantity"]) for i in p["packageItems"]],
+                )
+                for p in stored["packages"]
+            ),
+            [("FC-1", [(item_a, 2)]), ("FC-2", [(item_b, 1)])],
+        )
+        self.assertEqual(
+            self._calls(), ["searchOrders", "confirmShipment", "confirmShipment"]
+        )
+        confirmations = [
+            c
+            for c in self.sandbox.app.call_log()["calls"]
+            if c["operation"] == "confirmShipment"
+        ]
+        self.assertTrue(
+            all(
+                c["path"] == f"/orders/v0/orders/{order_id}/shipmentConfirmation"
+                and c["status"] == 204
+                for c in confirmations
+            )
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestFeedAdapter(BaseCase):
+    """The adapter's Feeds methods on their own (no ORM)."""
+
+    def test_submit_follow_and_read_the_report(self):
+        scenario = samples.sample_scenario(orders=1)
+        order = scenario["orders"][0]["order"]
+        with serve(scenario=scenario, frozen=True) as sandbox:
+            credentials = sp_api.AmazonCredentials(
+                account_key="test/feeds",
+                lwa_app_id=samples.CLIENT_ID,
+                lwa_client_secret=samples.CLIENT_SECRET,
+                refresh_token=samples.REFRESH_PII,
+                region="EU",
+                seller_id=samples.SELLER_PII,
+                endpoint=sandbox.url,
+            )
+            clock = FakeClock()
+            with sp_api.SpApiClient(
+                credentials, clock=clock, sleep=clock.sleep
+            ) as client:
+                content = (
+                    "order-id\torder-item-id\tquantity\tship-date\tcarrier-code\t"
+                    "carrier-name\ttracking-number\tship-method\n"
+                    f"{order['orderId']}\t{order['orderItems'][0]['orderItemId']}\t9\t"
+                    "2026-11-01T10:00:00Z\tDHL\t\t\t\n"
+                )
+                feed_id, document_id = client.submit_feed(
+                    "POST_FLAT_FILE_FULFILLMENT_DATA",
+                    content,
+                    sp_api.TSV_CONTENT_TYPE,
+                    [samples.DE],
+                )
+                self.assertEqual(
+                    client.get_feed(feed_id)["processingStatus"], "IN_QUEUE"
+                )
+                self.assertEqual(
+                    client.get_feed_document(document_id), content.encode()
+                )
+                sandbox.app.advance(61)
+                feed = client.get_feed(feed_id)
+                self.assertEqual(feed["processingStatus"], "DONE")
+                report = client.get_feed_report(feed)
+                self.assertEqual(report["summary"]["MessagesWithError"], 1)
+                [result] = report["results"]
+                self.assertEqual(result["message_id"], 1)
+                self.assertEqual(result["result_code"], "Error")
+                self.assertIn("exceeds the unshipped quantity", result["description"])
+                self.assertEqual(result["order_ref"], order["orderId"])
+                self.assertEqual(client.call_log.calls["uploadFeedDocument"], 1)
+
+
+@tagged("post_install", "-at_install")
+class TestShipmentConcurrency(ShipmentMixin, BaseCase):
+    """Cron and SYNC PICKINGS at the same moment in two real transactions (two
+    database connections, committed data): each picking is confirmed once.
+
+    The data is committed for real (other connections cannot see the test
+    transaction), then deleted at the end.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.scenario = samples.sample_scenario(orders=2)
+        sandbox_cm = serve(scenario=cls.scenario, frozen=True)
+        cls.sandbox = sandbox_cm.__enter__()
+        cls.addClassCleanup(sandbox_cm.__exit__, None, None, None)
+
+    def setUp(self):
+        super().setUp()
+        self.dbname = get_db_name()
+
+    def _env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+
+    def _make_orders(self, env):
+        """Committed: products, carriers, an account and two FBM orders whose
+        pickings are validated (pending)."""
+        records, carriers = self._setup_products_and_carriers(env)
+        self.created["product.product"] = records.ids
+        self.created["delivery.carrier"] = [c.id for c in carriers.values()]
+        account = self._create_account(env)
+        self.created["amazon.account"] = account.ids
+        partner = env["res.partner"].create({"name": "Amazon Customer (concurrency)"})
+        self.created["res.partner"] = partner.ids
+        marketplace = env["amazon.marketplace"].search(
+            [("marketplace_ref", "=", samples.DE)]
+        )
+        products = {p.default_code: p for p in records if p.default_code}
+        orders = env["sale.order"]
+        for entry in self.scenario["orders"]:
+            data = entry["order"]
+            orders |= env["sale.order"].create(
+                {
+                    "partner_id": partner.id,
+                    "amazon_account_id": account.id,
+                    "amazon_order_ref": data["orderId"],
+                    "amazon_marketplace_id": marketplace.id,
+                    "amazon_channel": "fbm",
+                    "amazon_status": "UNSHIPPED",
+                    "order_line": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": products[item["product"]["sellerSku"]].id,
+                                "product_uom_qty": item["quantityOrdered"],
+                                "amazon_item_ref": item["orderItemId"],
+                            },
+                        )
+                        for item in data["orderItems"]
+                    ],
+                }
+            )
+        orders.action_confirm()
+        self.created["sale.order"] = orders.ids
+        for picking in orders.picking_ids:
+            picking.carrier_id = carriers["DHL"]
+            picking.carrier_tracking_ref = f"CONC-{picking.id}"
+            self._validate(picking)
+        self.created["stock.picking"] = orders.picking_ids.ids
+        return account, orders
+
+    def _cleanup(self):
+        ids = self.created
+        with closing(db_connect(self.dbname).cursor()) as cr:
+            pickings = ids.get("stock.picking", [0])
+            orders = ids.get("sale.order", [0])
+            products = ids.get("product.product", [0])
+            accounts = ids.get("amazon.account", [0])
+            for model, res_ids in (
+                ("stock.picking", pickings),
+                ("sale.order", orders),
+                ("amazon.account", accounts),
+            ):
+                cr.execute(
+                    "DELETE FROM mail_activity WHERE res_model = %s "
+                    "AND res_id = ANY(%s)",
+                    (model, res_ids),
+                )
+                cr.execute(
+                    "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)",
+                    (model, res_ids),
+                )
+                cr.execute(
+                    "DELETE FROM mail_followers WHERE res_model = %s "
+                    "AND res_id = ANY(%s)",
+                    (model, res_ids),
+                )
+            cr.execute(
+                "DELETE FROM stock_move_line WHERE move_id IN "
+                "(SELECT id FROM stock_move WHERE product_id = ANY(%s))",
+                (products,),
+            )
+            cr.execute(
+                "DELETE FROM stock_valuation_layer WHERE product_id = ANY(%s)",
+                (products,),
+            )
+            cr.execute(
+                "DELETE FROM stock_quant WHERE product_id = ANY(%s)", (products,)
+            )
+            cr.execute("DELETE FROM stock_move WHERE product_id = ANY(%s)", (products,))
+            cr.execute("DELETE FROM stock_picking WHERE id = ANY(%s)", (pickings,))
+            cr.execute(
+                "DELETE FROM sale_order_line WHERE order_id = ANY(%s)", (orders,)
+            )
+            cr.execute(
+                "DELETE FROM procurement_group WHERE sale_id = ANY(%s)", (orders,)
+            )
+            cr.execute("DELETE FROM sale_order WHERE id = ANY(%s)", (orders,))
+            cr.execute(
+                "DELETE FROM amazon_account_marketplace WHERE account_id = ANY(%s)",
+                (accounts,),
+            )
+            cr.execute(
+                "DELETE FROM amazon_sync_run WHERE account_id = ANY(%s)", (accounts,)
+            )
+            cr.execute("DELETE FROM amazon_account WHERE id = ANY(%s)", (accounts,))
+            carriers = ids.get("delivery.carrier", [0])
+            cr.execute("DELETE FROM delivery_carrier WHERE id = ANY(%s)", (carriers,))
+            cr.execute(
+                "SELECT product_tmpl_id FROM product_product WHERE id = ANY(%s)",
+                (products,),
+            )
+            templates = [row[0] for row in cr.fetchall()] or [0]
+            cr.execute("DELETE FROM product_product WHERE id = ANY(%s)", (products,))
+            cr.execute("DELETE FROM product_template WHERE id = ANY(%s)", (templates,))
+            cr.execute(
+                "DELETE FROM res_partner WHERE id = ANY(%s)",
+                (ids.get("res.partner", [0]),),
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+
+    def test_cron_and_button_in_two_transactions(self):
+        self.created = {}
+        self.addCleanup(self._cleanup)
+        with closing(db_connect(self.dbname).cursor()) as cr0:
+            account, orders = self._make_orders(self._env(cr0))
+            cr0.commit()  # pylint: disable=invalid-commit
+            account_id = account.id
+            first, second = orders.picking_ids.sorted("id")
+            self.assertEqual(
+                (first.amazon_sync_state, second.amazon_sync_state),
+                ("pending", "pending"),
+            )
+            first_id, second_id = first.id, second.id
+        self.sandbox.app.clear_calls()
+
+        # 1. Deterministic interleaving: the cron claims; the button, in another
+        # transaction at the same moment, skips the locked rows and sends nothing.
+        with (
+            closing(db_connect(self.dbname).cursor()) as cr1,
+            closing(db_connect(self.dbname).cursor()) as cr2,
+        ):
+            env1, env2 = self._env(cr1), self._env(cr2)
+            Picking1, Picking2 = env1["stock.picking"], env2["stock.picking"]
+            accounts1 = env1["amazon.account"].browse(account_id)
+            claimed = Picking1._amazon_claim(accounts1, limit=1)
+            self.assertEqual(claimed.ids, [first_id])
+            # the button: the row is locked → skipped; the other picking is free
+            counts = env2["amazon.account"].browse(account_id).action_sync_pickings()
+            cr2.commit()  # pylint: disable=invalid-commit
+            self.assertEqual(self._calls("confirmShipment"), 1, counts)
+            # the claim is committed before the call
+            cr1.commit()  # pylint: disable=invalid-commit
+            claimed._amazon_process()
+            cr1.commit()  # pylint: disable=invalid-commit
+            # a later run in the second transaction finds nothing left
+            self.assertEqual(
+                Picking2._amazon_claim(env2["amazon.account"].browse(account_id)),
+                Picking2,
+            )
+            cr2.commit()  # pylint: disable=invalid-commit
+        self.assertEqual(self._calls("confirmShipment"), 2)
+
+        # 2. The same with both entry points racing in threads, on new pickings
+        # put back in the queue: each picking is still confirmed once (a re-sent
+        # package reference would only edit the package on Amazon, so the
+        # sandbox's call count is the proof).
+        with closing(db_connect(self.dbname).cursor()) as cr:
+            cr.execute(
+                "UPDATE stock_picking SET amazon_sync_state = 'pending', "
+                "amazon_package_refs = NULL WHERE id IN %s",
+                ((first_id, second_id),),
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+        self.sandbox.app.clear_calls()
+        barrier = threading.Barrier(2)
+        errors = []
+
+        def run(entry_point):
+            try:
+                with closing(db_connect(self.dbname).cursor()) as cr:
+                    env = self._env(cr)
+                    barrier.wait(timeout=10)
+                    if entry_point == "cron":
+                        env["amazon.account"]._cron_sync_pickings()
+                    else:
+                        env["amazon.account"].browse(account_id).action_sync_pickings()
+                    cr.commit()  # pylint: disable=invalid-commit
+            except Exception as error:  # noqa: BLE001 - reported by the test
+                errors.append(error)
+
+        threads = [
+            threading.Thread(target=run, args=(entry_point,))
+            for entry_point in ("cron", "button")
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        self.assertFalse(errors)
+        self.assertEqual(self._calls("confirmShipment"), 2)
+        with closing(db_connect(self.dbname).cursor()) as cr:
+            cr.execute(
+                "SELECT amazon_sync_state FROM stock_picking WHERE id IN %s",
+                ((first_id, second_id),),
+            )
+            self.assertEqual({row[0] for row in cr.fetchall()}, {"done"})
