@@ -28,6 +28,7 @@
         "views/amazon_marketplace_views.xml",
         # The account form's "Recover order" button opens the wizard's action.
         "wizards/amazon_order_recover_views.xml",
+        "wizards/amazon_order_cancel_views.xml",
         "views/amazon_account_views.xml",
         "views/amazon_sync_run_views.xml",
         "views/sale_order_views.xml",

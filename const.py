@@ -290,3 +290,21 @@ VAT_RATES = {
     "TR": (20.0, 10.0, 1.0),
     "ZA": (15.0,),
 }
+
+# Amazon's seller cancellation reasons (order acknowledgement feeds, ``CancelReason`` /
+# ``cancellation-reason-code``), as the Feeds API documentation lists them.
+CANCEL_REASONS = [
+    ("NoInventory", "No inventory"),
+    ("ShippingAddressUndeliverable", "Shipping address undeliverable"),
+    ("CustomerExchange", "Customer exchange"),
+    ("BuyerCanceled", "Buyer canceled"),
+    ("GeneralAdjustment", "General adjustment"),
+    ("CarrierCreditDecision", "Carrier credit decision"),
+    ("RiskAssessmentInformationNotValid", "Risk assessment information not valid"),
+    ("CarrierCoverageFailure", "Carrier coverage failure"),
+    ("CustomerReturn", "Customer return"),
+    ("MerchandiseNotReceived", "Merchandise not received"),
+]
+
+# Feed type of the seller cancellation (order acknowledgement, flat file).
+ORDER_ACK_FEED = "POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA"

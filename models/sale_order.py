@@ -1,10 +1,13 @@
 import logging
+from collections import defaultdict
 from decimal import Decimal
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..const import VAT_RATES
+from ..const import CANCEL_REASONS, ORDER_ACK_FEED, VAT_RATES
+from ..exceptions import AmazonApiError, AmazonServerError, AmazonThrottledError
+from ..services.sp_api import TSV_CONTENT_TYPE
 from ..utils import money_to_decimal, parse_amazon_datetime
 
 _logger = logging.getLogger(__name__)
@@ -30,6 +33,9 @@ DEFAULT_PRODUCTS = {
     "rounding": ("product_amazon_rounding", "Amazon Rounding", "AMAZON-ROUNDING"),
 }
 MARKETPLACE_FACILITATOR = "MARKETPLACE_FACILITATOR"
+CANCEL_FEED_COLUMNS = ("order-id", "amazon-order-item-code", "cancellation-reason-code")
+FEED_WAITING = ("IN_QUEUE", "IN_PROGRESS")
+BUYER_CANCEL_SUMMARY = "Amazon buyer asked to cancel"
 
 
 class SaleOrder(models.Model):
@@ -100,6 +106,57 @@ class SaleOrder(models.Model):
     )
     amazon_needs_review = fields.Boolean(readonly=True, copy=False)
     amazon_review_reason = fields.Text(readonly=True, copy=False)
+
+    amazon_buyer_cancel_requested = fields.Boolean(
+        string="Buyer Asked to Cancel",
+        readonly=True,
+        copy=False,
+        help="The buyer asked Amazon to cancel (an item's cancellationRequest): do "
+        "not ship; accept the cancellation instead.",
+    )
+    amazon_buyer_cancel_reason = fields.Char(readonly=True, copy=False)
+    amazon_cancel_state = fields.Selection(
+        [
+            ("pending", "To Send"),
+            ("processing", "Sent to Amazon"),
+            ("done", "Canceled on Amazon"),
+            ("error", "Error"),
+        ],
+        string="Amazon Cancellation",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="The seller cancellation sent to Amazon (order acknowledgement feed).",
+    )
+    amazon_cancel_reason = fields.Selection(
+        CANCEL_REASONS, string="Amazon Cancel Reason", readonly=True, copy=False
+    )
+    amazon_cancel_error = fields.Text(readonly=True, copy=False)
+    amazon_cancel_items = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Amazon order item ids of the seller cancellation, comma-separated.",
+    )
+    amazon_cancel_feed_ref = fields.Char(
+        string="Cancellation Feed", readonly=True, copy=False
+    )
+    amazon_cancel_messages = fields.Char(
+        readonly=True,
+        copy=False,
+        help="The feed's row (message) numbers of this order, comma-separated.",
+    )
+    amazon_canceled_origin = fields.Selection(
+        [("amazon", "Amazon"), ("odoo", "Odoo")],
+        string="Canceled From",
+        readonly=True,
+        copy=False,
+    )
+    amazon_canceled_by_id = fields.Many2one(
+        "res.users", string="Canceled By", readonly=True, copy=False
+    )
+    amazon_canceled_date = fields.Datetime(
+        string="Canceled On", readonly=True, copy=False
+    )
 
     _sql_constraints = [
         (
@@ -192,6 +249,8 @@ class SaleOrder(models.Model):
             return existing._amazon_update_from(order_data)
         order = self._amazon_create_from(account, order_data, run=run)
         order._amazon_after_create(order_data)
+        if order.amazon_buyer_cancel_requested:
+            order._amazon_notify_buyer_cancel_request()
         return "created"
 
     @api.model
@@ -247,6 +306,7 @@ class SaleOrder(models.Model):
         )
         values["order_line"] = [Command.create(line) for line in lines]
         values.update(self._amazon_tax_values(order_data))
+        values.update(self._amazon_buyer_cancel_values(order_data))
         if review:
             values["amazon_needs_review"] = True
             values["amazon_review_reason"] = "\n".join(dict.fromkeys(review))
@@ -747,7 +807,47 @@ class SaleOrder(models.Model):
                 self._amazon_cancel_from_amazon()
         elif self.state == "sale":
             self._amazon_update_lines(order_data)
+            if status == "SHIPPED":
+                # Shipped from Seller Central or another tool: flagged, never
+                # validated silently.
+                self.picking_ids._amazon_flag_shipped_elsewhere(order_data)
+            buyer_cancel = self._amazon_buyer_cancel_values(order_data)
+            if (
+                buyer_cancel["amazon_buyer_cancel_requested"]
+                and not self.amazon_buyer_cancel_requested
+            ):
+                self.write(buyer_cancel)
+                self._amazon_notify_buyer_cancel_request()
         return "updated"
+
+    @api.model
+    def _amazon_buyer_cancel_values(self, order_data):
+        """Whether an item carries a buyer's cancellation request
+        (``orderItems[].cancellation.cancellationRequest``) not yet executed."""
+        reasons = []
+        for item in order_data.get("orderItems") or []:
+            cancellation = item.get("cancellation") or {}
+            request = cancellation.get("cancellationRequest")
+            if request and not cancellation.get("cancellationExecution"):
+                reasons.append(request.get("cancelReason") or _("no reason given"))
+        return {
+            "amazon_buyer_cancel_requested": bool(reasons),
+            "amazon_buyer_cancel_reason": ", ".join(dict.fromkeys(reasons)) or False,
+        }
+
+    def _amazon_notify_buyer_cancel_request(self):
+        """An activity for the order's salesperson: the buyer asked to cancel."""
+        for order in self:
+            order.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=BUYER_CANCEL_SUMMARY,
+                note=_(
+                    "The buyer asked Amazon to cancel this order (%s). Do not ship "
+                    "it: use Accept Buyer Cancellation.",
+                    order.amazon_buyer_cancel_reason,
+                ),
+                user_id=(order.user_id or self.env.user).id,
+            )
 
     def _amazon_update_lines(self, order_data):
         """Bring the lines of a confirmed order in line with Amazon's current data.
@@ -862,7 +962,337 @@ class SaleOrder(models.Model):
         self.with_context(
             disable_cancel_warning=True, mail_notify_force_send=False
         )._action_cancel()
-        self.message_post(body=_("Canceled on Amazon."))
+        self.write(
+            {
+                "amazon_canceled_origin": "amazon",
+                "amazon_canceled_date": fields.Datetime.now(),
+                "amazon_canceled_by_id": False,
+            }
+        )
+        self.message_post(
+            body=_("Canceled on Amazon."),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+
+    # === ACTION METHODS - CANCELLATION === #
+
+    def action_cancel(self):
+        """Canceling an Amazon order asks for Amazon's cancel reason first (the
+        *Cancel on Amazon* wizard), and never e-mails the buyer from Odoo. FBA orders
+        cannot be canceled by the seller."""
+        amazon = self.filtered(
+            lambda order: order.amazon_account_id and order.state != "cancel"
+        )
+        if not amazon or self.env.context.get("amazon_cancel_reason"):
+            return super().action_cancel()
+        amazon._amazon_check_cancellable()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Cancel on Amazon"),
+            "res_model": "amazon.order.cancel",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_ids": amazon.ids},
+        }
+
+    def action_amazon_accept_buyer_cancellation(self):
+        """Accept the buyer's cancellation request: cancel the order in Odoo and on
+        Amazon with the reason *Buyer canceled*."""
+        orders = self.filtered("amazon_buyer_cancel_requested")
+        if not orders:
+            raise UserError(_("No buyer asked to cancel these orders."))
+        orders._amazon_cancel_from_odoo("BuyerCanceled")
+        return True
+
+    def action_amazon_ship_anyway(self):
+        """The buyer withdrew their cancellation request: clear the flag so that the
+        delivery can be validated (said in the chatter)."""
+        for order in self.filtered("amazon_buyer_cancel_requested"):
+            order.amazon_buyer_cancel_requested = False
+            order.activity_ids.filtered(
+                lambda a: a.summary == BUYER_CANCEL_SUMMARY
+            ).action_feedback(feedback=_("Shipped anyway."))
+            order.message_post(
+                body=_(
+                    "Buyer cancellation request set aside by %s.", self.env.user.name
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_amazon_retry_cancellation(self):
+        """Send a cancellation that failed again."""
+        self.filtered(lambda o: o.amazon_cancel_state == "error").write(
+            {"amazon_cancel_state": "pending", "amazon_cancel_error": False}
+        )
+        return True
+
+    # === BUSINESS METHODS - CANCELLATION TO AMAZON === #
+
+    def _amazon_check_cancellable(self):
+        """:raise UserError: for an FBA order (Amazon ships it: only Amazon cancels
+        it) or an order whose every item already shipped."""
+        for order in self:
+            if order.amazon_channel == "fba":
+                raise UserError(
+                    _(
+                        "%s is fulfilled by Amazon (FBA): only Amazon can cancel it. "
+                        "Ask Amazon through Seller Central.",
+                        order.amazon_order_ref,
+                    )
+                )
+            if not order._amazon_cancellable_items():
+                raise UserError(
+                    _(
+                        "Every item of %s has already shipped: Amazon cannot cancel "
+                        "it. Refund the buyer in Seller Central instead.",
+                        order.amazon_order_ref,
+                    )
+                )
+
+    def _amazon_cancellable_items(self):
+        """The order's lines Amazon can cancel: items not shipped at all (Amazon
+        cancels whole items only)."""
+        self.ensure_one()
+        return self.order_line.filtered(
+            lambda line: (
+                line.amazon_item_ref and line.product_uom_qty and not line.qty_delivered
+            )
+        )
+
+    def _amazon_cancel_from_odoo(self, reason):
+        """Cancel FBM Amazon orders in Odoo and queue their seller cancellation.
+
+        The order is canceled at once (no e-mail to the buyer); the wholly unshipped
+        items are queued for the order acknowledgement feed that
+        :meth:`_amazon_sync_cancellations` sends (cron, SYNC CANCELLATIONS). A partly
+        shipped item cannot be canceled on Amazon: the user is told to refund it in
+        Seller Central.
+
+        :param str reason: one of Amazon's cancel reasons (:data:`CANCEL_REASONS`).
+        :raise UserError: see :meth:`_amazon_check_cancellable`.
+        """
+        if reason not in dict(CANCEL_REASONS):
+            raise UserError(_("%s is not one of Amazon's cancel reasons.", reason))
+        self._amazon_check_cancellable()
+        for order in self:
+            items = order._amazon_cancellable_items()
+            partly = order.order_line.filtered(
+                lambda line: (
+                    line.amazon_item_ref
+                    and line.qty_delivered
+                    and line.qty_delivered < line.product_uom_qty
+                )
+            )
+            order.with_context(
+                amazon_cancel_reason=reason,
+                disable_cancel_warning=True,
+                mail_notify_force_send=False,
+            )._action_cancel()
+            order.write(
+                {
+                    "amazon_cancel_state": "pending",
+                    "amazon_cancel_reason": reason,
+                    "amazon_cancel_error": False,
+                    "amazon_cancel_items": ",".join(items.mapped("amazon_item_ref")),
+                    "amazon_cancel_feed_ref": False,
+                    "amazon_cancel_messages": False,
+                    "amazon_canceled_origin": "odoo",
+                    "amazon_canceled_by_id": self.env.user.id,
+                    "amazon_canceled_date": fields.Datetime.now(),
+                }
+            )
+            body = _(
+                "Canceled in Odoo (%(reason)s): %(count)s item(s) will be canceled on "
+                "Amazon, which tells the buyer.",
+                reason=dict(CANCEL_REASONS)[reason],
+                count=len(items),
+            )
+            if partly:
+                body += " " + _(
+                    "Partly shipped items cannot be canceled on Amazon: refund the "
+                    "rest of %s in Seller Central.",
+                    ", ".join(partly.mapped("name")),
+                )
+            order.message_post(
+                body=body, message_type="comment", subtype_xmlid="mail.mt_note"
+            )
+
+    @api.model
+    def _amazon_sync_cancellations(self, account, client=None):
+        """Send the account's pending seller cancellations in one order
+        acknowledgement feed (``POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA``: one row
+        per item with ``cancellation-reason-code``) and follow the feeds sent before
+        (``getFeed``, processing report) until Amazon has processed them.
+
+        Orders are claimed (``FOR UPDATE SKIP LOCKED``, marked processing) and that
+        claim committed before any call, so a concurrent run skips them. A report
+        Error marks the order in error with an activity; a Warning (e.g. already
+        canceled) counts as done.
+
+        :param account: the ``amazon.account``.
+        :param client: an ``SpApiClient`` (tests); default: a new one.
+        :return: ``{"sent": n, "done": n, "error": n}`` (orders).
+        """
+        Account = self.env["amazon.account"]
+        counts = {"sent": 0, "done": 0, "error": 0}
+        pending = self._amazon_claim_cancellations(account)
+        waiting = self.search(
+            [
+                ("amazon_account_id", "=", account.id),
+                ("amazon_cancel_state", "=", "processing"),
+                ("amazon_cancel_feed_ref", "!=", False),
+            ]
+        )
+        if not pending and not waiting:
+            return counts
+        Account._amazon_commit()
+        own_client = client is None
+        try:
+            client = client or account._get_sp_api_client()
+            if pending:
+                try:
+                    pending._amazon_send_cancellation_feed(client)
+                    counts["sent"] = len(pending)
+                except (AmazonThrottledError, AmazonServerError) as error:
+                    # Transient: sent again by the next run.
+                    _logger.warning("Amazon cancellation feed not sent: %s", error)
+                    pending.write({"amazon_cancel_state": "pending"})
+                except AmazonApiError as error:
+                    pending._amazon_cancel_failed(str(error))
+                Account._amazon_commit()
+            for feed_ref in set(waiting.mapped("amazon_cancel_feed_ref")):
+                orders = waiting.filtered(
+                    lambda o, ref=feed_ref: o.amazon_cancel_feed_ref == ref
+                )
+                try:
+                    done, failed = orders._amazon_follow_cancellation_feed(client)
+                except AmazonApiError as error:
+                    _logger.warning("Amazon feed %s: %s", feed_ref, error)
+                    continue
+                counts["done"] += done
+                counts["error"] += failed
+                Account._amazon_commit()
+        finally:
+            if own_client and client:
+                client.close()
+        return counts
+
+    @api.model
+    def _amazon_claim_cancellations(self, account):
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT id FROM sale_order
+             WHERE amazon_account_id = %s AND amazon_cancel_state = 'pending'
+             ORDER BY id
+             FOR UPDATE SKIP LOCKED
+            """,
+            [account.id],
+        )
+        orders = self.browse([row[0] for row in self.env.cr.fetchall()])
+        orders.write({"amazon_cancel_state": "processing"})
+        return orders
+
+    def _amazon_send_cancellation_feed(self, client):
+        """One order acknowledgement feed for these orders (rows numbered from 1 in
+        the order of the file: Amazon's message ids in the report)."""
+        rows, messages = ["\t".join(CANCEL_FEED_COLUMNS)], defaultdict(list)
+        for order in self:
+            for item_ref in (order.amazon_cancel_items or "").split(","):
+                if not item_ref:
+                    continue
+                rows.append(
+                    f"{order.amazon_order_ref}\t{item_ref}\t"
+                    f"{order.amazon_cancel_reason}"
+                )
+                messages[order.id].append(len(rows) - 1)
+        marketplaces = self.amazon_marketplace_id.mapped("marketplace_ref")
+        feed_ref, _document = client.submit_feed(
+            ORDER_ACK_FEED,
+            ("\n".join(rows) + "\n").encode(),
+            TSV_CONTENT_TYPE,
+            marketplaces,
+        )
+        for order in self:
+            order.write(
+                {
+                    "amazon_cancel_feed_ref": feed_ref,
+                    "amazon_cancel_messages": ",".join(map(str, messages[order.id])),
+                }
+            )
+            order.message_post(
+                body=_("Cancellation sent to Amazon in feed %s.", feed_ref),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _amazon_follow_cancellation_feed(self, client):
+        """``getFeed`` for the orders of one feed; once DONE or FATAL, its report
+        decides each order. :return: ``(done, failed)`` counts."""
+        feed_ref = self[:1].amazon_cancel_feed_ref
+        feed = client.get_feed(feed_ref)
+        status = feed.get("processingStatus")
+        if status in FEED_WAITING:
+            return 0, 0
+        report = client.get_feed_report(feed) if status in ("DONE", "FATAL") else None
+        results = (report or {}).get("results") or []
+        done = failed = 0
+        for order in self:
+            numbers = {
+                int(n) for n in (order.amazon_cancel_messages or "").split(",") if n
+            }
+            mine = [
+                r
+                for r in results
+                if r["message_id"] in numbers
+                or r.get("order_ref") == order.amazon_order_ref
+            ]
+            errors = [r["description"] for r in mine if r["result_code"] == "Error"]
+            if status != "DONE" and not errors:
+                errors = [
+                    _(
+                        "Amazon ended feed %(feed)s %(status)s.",
+                        feed=feed_ref,
+                        status=status,
+                    )
+                ]
+            if errors:
+                order.write({"amazon_cancel_feed_ref": False})
+                order._amazon_cancel_failed(
+                    _(
+                        "Feed %(feed)s: %(errors)s",
+                        feed=feed_ref,
+                        errors="; ".join(errors),
+                    )
+                )
+                failed += 1
+                continue
+            order.write({"amazon_cancel_state": "done", "amazon_cancel_error": False})
+            notes = "; ".join(r["description"] for r in mine)
+            order.message_post(
+                body=_("Canceled on Amazon (feed %s).", feed_ref)
+                + (f" {notes}" if notes else ""),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+            done += 1
+        return done, failed
+
+    def _amazon_cancel_failed(self, message):
+        """Record a cancellation error on the orders, with an activity."""
+        for order in self:
+            order.write(
+                {"amazon_cancel_state": "error", "amazon_cancel_error": message}
+            )
+            order.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Amazon cancellation failed"),
+                note=message,
+                user_id=(order.user_id or self.env.user).id,
+            )
 
 
 def _item_breakdowns(item):

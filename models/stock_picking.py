@@ -164,8 +164,33 @@ class StockPicking(models.Model):
     def _pre_action_done_hook(self):
         """Refuse an Amazon FBM delivery Amazon could not be told about, before the
         backorder wizard."""
+        self._amazon_check_buyer_cancel_request()
         self._amazon_check_shipment_details()
         return super()._pre_action_done_hook()
+
+    def _amazon_check_buyer_cancel_request(self):
+        """Warn before shipping an Amazon order whose buyer asked to cancel.
+
+        :raise UserError: naming the order and the two ways on: accept the
+            cancellation, or (the buyer changed their mind) *Ship Anyway* on the order.
+        """
+        for picking in self:
+            order = picking.sale_id
+            if (
+                picking.picking_type_code == "outgoing"
+                and order.amazon_buyer_cancel_requested
+                and order.state != "cancel"
+            ):
+                raise UserError(
+                    _(
+                        "The buyer of Amazon order %(order)s asked to cancel it "
+                        "(%(reason)s): do not ship it. On the sales order, use Accept "
+                        "Buyer Cancellation, or Ship Anyway if the buyer withdrew the "
+                        "request.",
+                        order=order.amazon_order_ref,
+                        reason=order.amazon_buyer_cancel_reason,
+                    )
+                )
 
     def _action_done(self):
         """Validate, then queue the Amazon FBM deliveries that left (the call to

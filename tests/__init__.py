@@ -5,3 +5,4 @@ from . import test_ui_tour
 from . import test_order_sync
 from . import test_order_import
 from . import test_shipments
+from . import test_cancellations

@@ -1,1 +1,2 @@
 from . import amazon_order_recover
+from . import amazon_order_cancel

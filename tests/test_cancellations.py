@@ -1,0 +1,183 @@
+"""Cancellations from Odoo to Amazon (order acknowledgement feed) and buyer
+cancellation requests, against the SP-API sandbox through the real client.
+
+The sandbox is shared by the tests of the class and never rolled back: each test works
+on its own orders, and its clock only moves forward.
+"""
+
+from spapi_sandbox import generator
+
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from .common import AmazonSandboxCase
+
+FEED_PROCESSING_SECONDS = 61  # the sandbox's feeds are DONE 60 s after creation
+
+
+@tagged("post_install", "-at_install")
+class TestCancellations(AmazonSandboxCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._start_sandbox(generator.generate(orders=120, seed=7))
+        cls.events = {event["type"]: event for event in cls.scenario["events"]}
+        cls._sync_all()
+        targets = {event["orderId"] for event in cls.scenario["events"]}
+        cls.unshipped_fbm = [
+            order
+            for order in cls.env["sale.order"].search(
+                [
+                    ("amazon_channel", "=", "fbm"),
+                    ("amazon_status", "=", "UNSHIPPED"),
+                    ("amazon_order_ref", "not in", list(targets)),
+                    ("amazon_buyer_cancel_requested", "=", False),
+                ],
+                order="amazon_order_ref",
+            )
+        ]
+
+    def _sandbox_order(self, order_id):
+        return self.sandbox.app.order_state(order_id)["order"]
+
+    def _cancel_in_odoo(self, order, reason="NoInventory"):
+        action = order.action_cancel()
+        self.assertEqual(action["res_model"], "amazon.order.cancel")
+        wizard = Form.from_action(self.env, action)
+        wizard.reason = reason
+        wizard.save().action_cancel_on_amazon()
+
+    def _sync_cancellations(self, order):
+        return self.env["sale.order"]._amazon_sync_cancellations(
+            order.amazon_account_id
+        )
+
+    def test_cancel_in_odoo_cancels_on_amazon_without_email(self):
+        order = self.unshipped_fbm[0]
+        items = order.order_line.filtered("amazon_item_ref")
+        mails = self.env["mail.mail"].search_count([])
+        self._cancel_in_odoo(order, "ShippingAddressUndeliverable")
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(set(order.picking_ids.mapped("state")), {"cancel"})
+        self.assertEqual(order.amazon_cancel_state, "pending")
+        self.assertEqual(order.amazon_canceled_origin, "odoo")
+        self.assertEqual(order.amazon_canceled_by_id, self.env.user)
+        self.assertTrue(order.amazon_canceled_date)
+        self.assertEqual(order.amazon_cancel_reason, "ShippingAddressUndeliverable")
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails)
+        self.assertFalse(
+            order.message_ids.filtered(lambda m: m.message_type == "email")
+        )
+        # Nothing reached Amazon inside the user's transaction.
+        self.assertEqual(
+            self._sandbox_order(order.amazon_order_ref)["fulfillment"][
+                "fulfillmentStatus"
+            ],
+            "UNSHIPPED",
+        )
+
+        counts = self._sync_cancellations(order)
+        self.assertEqual(counts["sent"], 1)
+        self.assertEqual(order.amazon_cancel_state, "processing")
+        feed_ref = order.amazon_cancel_feed_ref
+        feeds = self.sandbox.app.feeds()
+        feed = next(f for f in feeds if f["feedId"] == feed_ref)
+        self.assertEqual(feed["feedType"], "POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA")
+
+        self.sandbox.app.advance(FEED_PROCESSING_SECONDS)
+        counts = self._sync_cancellations(order)
+        self.assertEqual((counts["done"], counts["error"]), (1, 0))
+        self.assertEqual(order.amazon_cancel_state, "done")
+        data = self._sandbox_order(order.amazon_order_ref)
+        self.assertEqual(data["fulfillment"]["fulfillmentStatus"], "CANCELLED")
+        for item in data["orderItems"]:
+            self.assertIn(item["orderItemId"], items.mapped("amazon_item_ref"))
+            execution = item["cancellation"]["cancellationExecution"]
+            self.assertEqual(execution["cancelledBy"], "MERCHANT")
+            self.assertEqual(execution["cancelReason"], "ShippingAddressUndeliverable")
+        # The next order sync sees Amazon's CANCELLED and changes nothing more.
+        self.assertEqual(order.state, "cancel")
+
+    def test_cancel_of_an_item_amazon_already_shipped_is_an_error_on_the_order(self):
+        event = self.events["package_shipped"]
+        order = self._sale_order(event["orderId"])
+        self.assertEqual(order.amazon_status, "UNSHIPPED")
+        # Amazon ships it (the event), Odoo does not know yet.
+        self.sandbox.app.set_time(event["at"])
+        self.sandbox.app.advance(1)
+        self.assertEqual(
+            self._sandbox_order(order.amazon_order_ref)["fulfillment"][
+                "fulfillmentStatus"
+            ],
+            "SHIPPED",
+        )
+        self._cancel_in_odoo(order)
+        self._sync_cancellations(order)
+        self.sandbox.app.advance(FEED_PROCESSING_SECONDS)
+        counts = self._sync_cancellations(order)
+        self.assertEqual(counts["error"], 1)
+        self.assertEqual(order.amazon_cancel_state, "error")
+        self.assertIn("shipped", order.amazon_cancel_error)
+        activity = order.activity_ids.filtered(
+            lambda a: a.summary == "Amazon cancellation failed"
+        )
+        self.assertEqual(len(activity), 1)
+        order.action_amazon_retry_cancellation()
+        self.assertEqual(order.amazon_cancel_state, "pending")
+
+    def test_fba_orders_cannot_be_canceled_by_the_seller(self):
+        order = self.env["sale.order"].search([("amazon_channel", "=", "fba")], limit=1)
+        with self.assertRaisesRegex(UserError, "only Amazon can cancel"):
+            order.action_cancel()
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.amazon_cancel_state)
+
+    def test_buyer_cancellation_request_is_flagged_then_accepted(self):
+        event = self.events["buyer_cancellation_request"]
+        order = self._sale_order(event["orderId"])
+        self.assertFalse(order.amazon_buyer_cancel_requested)
+        self.sandbox.app.set_time(event["at"])
+        self.sandbox.app.advance(180)
+        self.accounts[self._seller_of(event["orderId"])]._sync_orders()
+        self.assertTrue(order.amazon_buyer_cancel_requested)
+        self.assertEqual(order.amazon_buyer_cancel_reason, event["cancelReason"])
+        self.assertTrue(
+            order.activity_ids.filtered(
+                lambda a: a.summary == "Amazon buyer asked to cancel"
+            )
+        )
+        flagged = self.env["sale.order"].search(
+            [("amazon_buyer_cancel_requested", "=", True), ("state", "!=", "cancel")]
+        )
+        self.assertIn(order, flagged)
+
+        # Its delivery is not shipped by mistake.
+        picking = order.picking_ids
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+            move.picked = True
+        with self.assertRaisesRegex(UserError, "asked to cancel"):
+            picking.button_validate()
+        self.assertNotEqual(picking.state, "done")
+
+        order.action_amazon_accept_buyer_cancellation()
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(order.amazon_cancel_reason, "BuyerCanceled")
+        self._sync_cancellations(order)
+        self.sandbox.app.advance(FEED_PROCESSING_SECONDS)
+        self._sync_cancellations(order)
+        self.assertEqual(order.amazon_cancel_state, "done")
+        data = self._sandbox_order(order.amazon_order_ref)
+        self.assertEqual(data["fulfillment"]["fulfillmentStatus"], "CANCELLED")
+        reasons = {
+            item["cancellation"]["cancellationExecution"]["cancelReason"]
+            for item in data["orderItems"]
+        }
+        self.assertEqual(reasons, {"BuyerCanceled"})
+
+    def _seller_of(self, order_id):
+        return next(
+            entry["sellerId"]
+            for entry in self.scenario["orders"]
+            if entry["order"]["orderId"] == order_id
+        )
