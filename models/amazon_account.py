@@ -803,3 +803,45 @@ class AmazonAccount(models.Model):
             self.env["stock.picking"]._amazon_sync_pickings()
         except Exception:
             _logger.exception("Amazon picking sync failed")
+
+    def action_sync_cancellations(self):
+        """SYNC CANCELLATIONS button (developer mode): send the account's pending
+        seller cancellations and follow the feeds already sent
+        (``sale.order._amazon_sync_cancellations``).
+
+        :return: a notification with the orders sent, canceled on Amazon and failed.
+        """
+        self.check_access("read")
+        totals = {"sent": 0, "done": 0, "error": 0}
+        for account in self.sudo():
+            counts = self.env["sale.order"].sudo()._amazon_sync_cancellations(account)
+            for key, value in counts.items():
+                totals[key] += value
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if totals["error"] else "success",
+                "title": _("Amazon cancellations"),
+                "message": _(
+                    "%(sent)s order(s) sent to Amazon, %(done)s canceled on Amazon, "
+                    "%(error)s in error.",
+                    **totals,
+                ),
+            },
+        }
+
+    @api.model
+    def _cron_sync_cancellations(self):
+        """Cron entry point: send the pending seller cancellations of every account
+        and follow their feeds. Errors land on the orders; anything else is logged,
+        so that Odoo never deactivates the cron."""
+        for account in self.search([]):
+            try:
+                self.env["sale.order"]._amazon_sync_cancellations(account)
+            except Exception:
+                _logger.exception(
+                    "Amazon cancellation sync of account %s failed", account.id
+                )
+                if not self._amazon_in_test():
+                    self.env.cr.rollback()
