@@ -1,5 +1,5 @@
 # Commands of the sale_amazon_connector addon (see README.md).
-.PHONY: setup test lint demo bench chaos
+.PHONY: setup test lint demo sync-check bench chaos
 
 setup:
 	@bash tools/setup.sh
@@ -12,6 +12,9 @@ lint: setup
 
 demo: setup
 	@bash tools/demo.sh
+
+sync-check: setup
+	@bash tools/sync_check.sh
 
 bench: setup
 	@echo "make bench: the benchmark is not written yet (issue 'Benchmark')." >&2; exit 2
