@@ -247,15 +247,66 @@ class SaleOrder(models.Model):
             return "skipped"
         if action == "update":
             return existing._amazon_update_from(order_data)
-        order = self._amazon_create_from(account, order_data, run=run)
-        order._amazon_after_create(order_data)
-        if order.amazon_buyer_cancel_requested:
-            order._amazon_notify_buyer_cancel_request()
+        self._amazon_create_from(account, order_data, run=run)
         return "created"
 
     @api.model
+    def _amazon_import_batch(self, account, orders_data, run=None):
+        """Import the new orders of a page in one batch (DESIGN §7): values prepared
+        order by order, then one ``create`` of all the sales orders, one
+        confirmation per channel, and the FBA done moves of all of them at once.
+
+        Only new orders are handled here; orders already imported (updates) and those
+        to skip are left to the caller, which imports them one by one. Nothing is
+        caught: when anything fails the caller rolls the batch back (savepoint) and
+        imports each order on its own, so that one broken order is recorded alone.
+
+        :param account: the ``amazon.account``.
+        :param list[dict] orders_data: Orders v2026-01-01 ``Order`` objects.
+        :return: ``{orderId: "created"}`` for the orders created.
+        :raise Exception: whatever an order's import raises.
+        """
+        refs = [data["orderId"] for data in orders_data]
+        existing = set(
+            self.search(
+                [
+                    ("amazon_account_id", "=", account.id),
+                    ("amazon_order_ref", "in", refs),
+                ]
+            ).mapped("amazon_order_ref")
+        )
+        prepared, seen = [], set()
+        for order_data in orders_data:
+            ref = order_data["orderId"]
+            if ref in existing or ref in seen:
+                continue
+            action, _reason = self._amazon_classify(order_data, False)
+            if action != "import":
+                continue
+            seen.add(ref)
+            prepared.append(self._amazon_prepare_order(account, order_data, run))
+        if not prepared:
+            return {}
+        orders = self._amazon_create_prepared(prepared)
+        return dict.fromkeys(orders.mapped("amazon_order_ref"), "created")
+
+    @api.model
     def _amazon_create_from(self, account, order_data, run=None):
-        """Create and confirm the sales order of a new Amazon order."""
+        """Create and confirm the sales order of a new Amazon order (with its FBA done
+        moves, or its picking validated when Amazon already shipped it).
+
+        :return: the ``sale.order``.
+        """
+        prepared = self._amazon_prepare_order(account, order_data, run)
+        return self._amazon_create_prepared([prepared])
+
+    @api.model
+    def _amazon_prepare_order(self, account, order_data, run=None):
+        """The values of the sales order of a new Amazon order.
+
+        :return: ``(values, order_data, additive, purchase_date)``.
+        :raise UserError: unknown marketplace or currency.
+        """
         marketplace_ref = order_data["salesChannel"]["marketplaceId"]
         marketplace = self.env["amazon.marketplace"].search(
             [("marketplace_ref", "=", marketplace_ref)], limit=1
@@ -310,14 +361,47 @@ class SaleOrder(models.Model):
         if review:
             values["amazon_needs_review"] = True
             values["amazon_review_reason"] = "\n".join(dict.fromkeys(review))
-        order = self.with_context(mail_create_nosubscribe=True).create(values)
-        order._amazon_balance_total(order_data, additive)
-        confirm_ctx = {"skip_procurement": channel == "fba", "mail_notrack": True}
-        order.with_context(**confirm_ctx).action_confirm()
-        # Confirmation writes the current time into date_order: Amazon's purchase date
-        # stays.
-        order.date_order = purchase_date
-        return order
+        return values, order_data, additive, purchase_date
+
+    @api.model
+    def _amazon_create_prepared(self, prepared):
+        """Create, balance and confirm sales orders from :meth:`_amazon_prepare_order`
+        results, then their channel steps (FBA done moves, FBM shipped outside Odoo).
+
+        :param list prepared: ``(values, order_data, additive, purchase_date)``.
+        :return: the ``sale.order`` records, in the same order.
+        """
+        orders = self.with_context(mail_create_nosubscribe=True).create(
+            [values for values, *_rest in prepared]
+        )
+        for order, (_values, order_data, additive, _date) in zip(
+            orders, prepared, strict=True
+        ):
+            order._amazon_balance_total(order_data, additive)
+        fba = orders.filtered(lambda o: o.amazon_channel == "fba")
+        for batch, skip_procurement in ((fba, True), (orders - fba, False)):
+            if batch:
+                batch.with_context(
+                    skip_procurement=skip_procurement, mail_notrack=True
+                ).action_confirm()
+        # Confirmation writes the current time into date_order: Amazon's purchase
+        # date stays.
+        for order, (_values, _data, _additive, purchase_date) in zip(
+            orders, prepared, strict=True
+        ):
+            order.date_order = purchase_date
+        fba._amazon_create_fba_moves()
+        for order, (_values, order_data, _additive, _date) in zip(
+            orders, prepared, strict=True
+        ):
+            if order.amazon_channel == "fbm" and order_data["fulfillment"].get(
+                "fulfillmentStatus"
+            ) in ("SHIPPED", "PARTIALLY_SHIPPED"):
+                order._amazon_validate_shipped_outside(order_data)
+        orders.filtered(
+            "amazon_buyer_cancel_requested"
+        )._amazon_notify_buyer_cancel_request()
+        return orders
 
     @api.model
     def _amazon_currency(self, order_data, marketplace, run):
@@ -706,46 +790,37 @@ class SaleOrder(models.Model):
             )
         self.write(values)
 
-    def _amazon_after_create(self, order_data):
-        """Channel-specific steps after confirmation: FBA done moves, FBM shipped
-        outside Odoo."""
-        self.ensure_one()
-        if self.amazon_channel == "fba":
-            self._amazon_create_fba_moves()
-        elif order_data["fulfillment"].get("fulfillmentStatus") in (
-            "SHIPPED",
-            "PARTIALLY_SHIPPED",
-        ):
-            self._amazon_validate_shipped_outside(order_data)
-
     def _amazon_create_fba_moves(self):
-        """One done stock move per item from the Amazon location to Customers, linked to
-        the sale line (delivered quantities and invoicing follow)."""
-        self.ensure_one()
-        location = self.amazon_account_id._get_location(self.amazon_marketplace_id)
-        if not location:
-            location = self.amazon_account_id._amazon_default_location()
+        """One done stock move per item of these FBA orders, from the account's (or
+        marketplace's) Amazon location to Customers, linked to the sale line so that
+        delivered quantities and invoicing follow; all validated at once."""
         customers = self.env.ref("stock.stock_location_customers")
         moves_values = []
-        for line in self.order_line.filtered(
-            lambda sol: sol.product_id.type == "consu" and sol.product_uom_qty > 0
-        ):
-            moves_values.append(
-                {
-                    "name": f"Amazon {self.amazon_order_ref}: "
-                    f"{line.product_id.display_name}",
-                    "product_id": line.product_id.id,
-                    "product_uom": line.product_uom.id,
-                    "product_uom_qty": line.product_uom_qty,
-                    "quantity": line.product_uom_qty,
-                    "location_id": location.id,
-                    "location_dest_id": customers.id,
-                    "sale_line_id": line.id,
-                    "company_id": self.company_id.id,
-                    "origin": self.name,
-                    "picked": True,
-                }
+        for order in self:
+            account = order.amazon_account_id
+            location = (
+                account._get_location(order.amazon_marketplace_id)
+                or account._amazon_default_location()
             )
+            for line in order.order_line.filtered(
+                lambda sol: sol.product_id.type == "consu" and sol.product_uom_qty > 0
+            ):
+                moves_values.append(
+                    {
+                        "name": f"Amazon {order.amazon_order_ref}: "
+                        f"{line.product_id.display_name}",
+                        "product_id": line.product_id.id,
+                        "product_uom": line.product_uom.id,
+                        "product_uom_qty": line.product_uom_qty,
+                        "quantity": line.product_uom_qty,
+                        "location_id": location.id,
+                        "location_dest_id": customers.id,
+                        "sale_line_id": line.id,
+                        "company_id": order.company_id.id,
+                        "origin": order.name,
+                        "picked": True,
+                    }
+                )
         if moves_values:
             moves = self.env["stock.move"].sudo().create(moves_values)
             moves._action_done()
