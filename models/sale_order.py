@@ -128,9 +128,7 @@ class SaleOrder(models.Model):
         index=True,
         help="The seller cancellation sent to Amazon (order acknowledgement feed).",
     )
-    amazon_cancel_reason = fields.Selection(
-        CANCEL_REASONS, string="Amazon Cancel Reason", readonly=True, copy=False
-    )
+    amazon_cancel_reason = fields.Selection(CANCEL_REASONS, readonly=True, copy=False)
     amazon_cancel_error = fields.Text(readonly=True, copy=False)
     amazon_cancel_items = fields.Char(
         readonly=True,

@@ -51,6 +51,12 @@ class TestOrderImport(AmazonSandboxCase):
         )
         cls._start_sandbox(scenario, missing_skus=[cls.missing_sku])
         cls.events = {event["type"]: event for event in scenario["events"]}
+        cls.inactive_currencies = set(
+            cls.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("active", "=", False)])
+            .mapped("name")
+        )
         cls.first_runs = cls._sync_all()
         # What the event targets looked like after the first sync.
         cls.before = {}
@@ -435,6 +441,10 @@ class TestOrderImport(AmazonSandboxCase):
                 set(orders.pricelist_id.currency_id.mapped("name")), {code}
             )
             self.assertTrue(orders.currency_id.active)
+            if code in self.inactive_currencies:
+                # Activated for the import, and the run says so.
+                notes = " ".join(run.notes or "" for run in self.first_runs.values())
+                self.assertIn(f"Currency {code} activated", notes)
             total = sum(Decimal(self.expected[ref]["grandTotal"]) for ref in order_ids)
             digits = orders.currency_id.decimal_places
             self.assertEqual(
