@@ -50,6 +50,7 @@ sandbox does not check it, and httpx still connects to the URL's host.
 
 import gzip
 import hashlib
+import json
 import logging
 import threading
 import time
@@ -61,7 +62,7 @@ from json import JSONDecodeError
 from urllib.parse import urlsplit
 
 import httpx
-from sp_api.api import Feeds, Orders, Sellers
+from sp_api.api import Feeds, Inventories, Orders, Sellers
 from sp_api.auth import AccessTokenClient, AccessTokenResponse
 from sp_api.auth.exceptions import AuthorizationError
 from sp_api.base import Marketplaces, SellingApiException
@@ -146,6 +147,12 @@ REGION_MARKETPLACES = {
 
 # Flat-file feeds are tab-separated UTF-8 text.
 TSV_CONTENT_TYPE = "text/tab-separated-values; charset=UTF-8"
+# JSON feeds (JSON_LISTINGS_FEED) are UTF-8 JSON documents.
+JSON_CONTENT_TYPE = "application/json; charset=UTF-8"
+LISTINGS_FEED_TYPE = "JSON_LISTINGS_FEED"
+
+# getInventorySummaries pagination guard: 2,000 pages of 50 summaries.
+MAX_INVENTORY_PAGES = 2000
 
 LWA_TOKEN_PATH = "/auth/o2/token"
 LWA_OPERATION = "lwaToken"
@@ -706,7 +713,8 @@ class SpApiClient:
 
     def _api(self, name):
         """The library client ``name`` (built once): ``sellers``, ``orders``
-        (Orders v2026-01-01), ``orders_v0`` or ``feeds`` (Feeds 2021-06-30)."""
+        (Orders v2026-01-01), ``orders_v0``, ``feeds`` (Feeds 2021-06-30) or
+        ``inventory`` (FBA Inventory v1)."""
         api = self._apis.get(name)
         if api is None:
             cls, kwargs = {
@@ -714,6 +722,7 @@ class SpApiClient:
                 "orders": (Orders, {"version": "2026-01-01"}),
                 "orders_v0": (Orders, {"version": "v0"}),
                 "feeds": (Feeds, {"version": "2021-06-30"}),
+                "inventory": (Inventories, {}),
             }[name]
             api = cls(
                 REGION_MARKETPLACES[self.credentials.region],
@@ -1405,6 +1414,101 @@ class SpApiClient:
                 operation="getFeedDocument",
             ) from None
 
+    def get_listings_feed_report(self, feed):
+        """The processing report of a finished ``JSON_LISTINGS_FEED``, read
+        (:func:`parse_listings_report`).
+
+        :param dict feed: a :meth:`get_feed` answer in DONE or FATAL.
+        :return: the parsed report, or ``None`` when the feed has no result
+            document (CANCELLED).
+        :rtype: dict
+        :raise AmazonApiError: see :meth:`get_feed_document`; code
+            ``MalformedReport`` when the report is not Amazon's JSON processing
+            report.
+        """
+        document_id = feed.get("resultFeedDocumentId")
+        if not document_id:
+            return None
+        content = self.get_feed_document(document_id)
+        try:
+            return parse_listings_report(content)
+        except (ValueError, TypeError, AttributeError) as error:
+            raise AmazonApiError(
+                f"The processing report of feed {feed.get('feedId')} cannot be read: "
+                f"{error}",
+                code="MalformedReport",
+                operation="getFeedDocument",
+            ) from None
+
+    # --- FBA inventory ----------------------------------------------------- #
+
+    def get_inventory_summaries(
+        self, marketplace_id, *, details=True, max_pages=MAX_INVENTORY_PAGES
+    ):
+        """FBA Inventory v1 ``getInventorySummaries`` (``GET
+        /fba/inventory/v1/summaries``, granularity ``Marketplace``), every page.
+
+        Amazon pools FBA stock across the marketplaces of a fulfillment network:
+        every marketplace of the network answers the same quantities, so ask one
+        marketplace per network, never add networks' marketplaces up. A page
+        token lives 30 seconds: read every page before writing anything (e.g.
+        ``list(client.get_inventory_summaries(...))``); the pages are requested
+        back to back (usage plan 2 requests/s, burst 2).
+
+        :param str marketplace_id: the marketplace (``granularityId`` and the
+            single ``marketplaceIds``), one of the seller's.
+        :param bool details: ask for ``inventoryDetails`` (the fulfillable
+            quantity is there).
+        :param int max_pages: stop with an error after this many pages.
+        :return: a generator of pages, each a list of Amazon's
+            ``InventorySummary`` dicts: ``{"sellerSku", "asin", "fnSku",
+            "condition", "productName", "lastUpdatedTime", "totalQuantity",
+            "inventoryDetails": {"fulfillableQuantity", "inboundWorkingQuantity",
+            "inboundShippedQuantity", "inboundReceivingQuantity",
+            "reservedQuantity": {...}, "researchingQuantity": {...},
+            "unfulfillableQuantity": {...}}}`` (quantities are integers, units).
+        :rtype: generator[list[dict]]
+        :raise AmazonInvalidInputError: Amazon refused the query (400), e.g. an
+            expired page token.
+        :raise AmazonApiError: code ``PaginationLoop`` when a page token comes
+            back again, ``TooManyPages`` after ``max_pages`` pages.
+        :raise AmazonAuthError, AmazonThrottledError, AmazonServerError: see
+            :meth:`get_marketplace_participations`.
+        """
+        api = self._api("inventory")
+        params = {
+            "granularityType": "Marketplace",
+            "granularityId": marketplace_id,
+            "marketplaceIds": [marketplace_id],
+            "details": "true" if details else "false",
+        }
+        token, seen, pages = None, set(), 0
+        while True:
+            if pages >= max_pages:
+                raise AmazonApiError(
+                    f"getInventorySummaries gave more than {max_pages} pages.",
+                    code="TooManyPages",
+                    operation="getInventorySummaries",
+                )
+            query = dict(params, nextToken=token) if token else dict(params)
+            response = self._call(
+                "getInventorySummaries", api.get_inventory_summary_marketplace, **query
+            )
+            pages += 1
+            payload = response.payload or {}
+            yield list(payload.get("inventorySummaries") or [])
+            token = response.next_token
+            if not token:
+                return
+            if token in seen:
+                raise AmazonApiError(
+                    "getInventorySummaries keeps answering with a page token already "
+                    "used: the pagination does not move on.",
+                    code="PaginationLoop",
+                    operation="getInventorySummaries",
+                )
+            seen.add(token)
+
     def _transfer(self, method, url, **kwargs):
         """One HTTP request to a pre-signed document URL (S3), with our timeout;
         an error status becomes :class:`_HttpError` (S3's XML ``Code`` and
@@ -1497,3 +1601,41 @@ def parse_processing_report(content):
             for node in report.findall("Result")
         ],
     }
+
+
+def parse_listings_report(content):
+    """Read the JSON processing report (version 2.0) of a ``JSON_LISTINGS_FEED``
+    (Amazon's ``listings-feed-processing-report-schema-v2.json``).
+
+    :param bytes content: the report document (UTF-8 JSON).
+    :return: ``{"summary": {"errors": int, "warnings": int,
+        "messagesProcessed": int, "messagesAccepted": int, "messagesInvalid":
+        int}, "issues": [{"message_id": int|None, "sku": str|None, "code": str,
+        "severity": "ERROR"|"WARNING"|..., "message": str, "attribute":
+        str|None}]}``; an issue without ``message_id`` concerns the whole feed
+        (e.g. a document Amazon could not read); messages without an ERROR issue
+        were accepted.
+    :rtype: dict
+    :raise ValueError: not JSON, or JSON that is not a processing report.
+    """
+    if isinstance(content, bytes):
+        content = content.decode("utf-8-sig")
+    report = json.loads(content)
+    if not isinstance(report, dict) or not isinstance(report.get("summary"), dict):
+        raise ValueError("no processing report summary")  # noqa: TRY004
+    issues = []
+    for issue in report.get("issues") or []:
+        if not isinstance(issue, dict):
+            continue
+        message_id = issue.get("messageId")
+        issues.append(
+            {
+                "message_id": message_id if isinstance(message_id, int) else None,
+                "sku": issue.get("sku"),
+                "code": str(issue.get("code") or ""),
+                "severity": issue.get("severity"),
+                "message": issue.get("message") or "",
+                "attribute": issue.get("attributeName"),
+            }
+        )
+    return {"summary": dict(report["summary"]), "issues": issues}
