@@ -34,6 +34,8 @@
         "views/sale_order_views.xml",
         "views/amazon_carrier_views.xml",
         "views/stock_picking_views.xml",
+        "views/amazon_offer_views.xml",
+        "views/amazon_account_stock_views.xml",
         # Menus last: they point to the actions above.
         "views/sale_amazon_connector_menus.xml",
     ],

@@ -2,6 +2,7 @@ from . import amazon_marketplace
 from . import amazon_account
 from . import amazon_account_marketplace
 from . import amazon_offer
+from . import amazon_account_stock
 from . import amazon_sync_run
 from . import product_product
 from . import res_partner

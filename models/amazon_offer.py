@@ -1,4 +1,8 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+# Summary of the activity an offer gets when Amazon refuses its stock update.
+STOCK_ERROR_ACTIVITY_SUMMARY = "Amazon stock update failed"
 
 
 class AmazonOffer(models.Model):
@@ -8,10 +12,17 @@ class AmazonOffer(models.Model):
     Amazon sends it), else linked to the default *Amazon Sale* product; it is re-linked
     when a product later gets that reference. ``marketplace_line_ids`` records, per
     marketplace, whether the SKU is fulfilled by Amazon (FBA) or by the merchant (FBM).
+
+
+    Stock (``amazon_account_stock.py``): an offer with ``stock_sync`` has the free
+    quantity of its product pushed to Amazon on each marketplace where it is FBM, as
+    the Amazon ``product_type`` of its listing; each marketplace line keeps what was
+    sent and what Amazon answered.
     """
 
     _name = "amazon.offer"
     _description = "Amazon Offer"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _check_company_auto = True
     _order = "account_id, sku"
     _rec_name = "sku"
@@ -34,6 +45,20 @@ class AmazonOffer(models.Model):
     marketplace_line_ids = fields.One2many(
         "amazon.offer.marketplace", "offer_id", string="Marketplaces"
     )
+    product_type = fields.Char(
+        string="Amazon Product Type",
+        help="The Amazon product type of the listing (e.g. LUGGAGE, as in Seller "
+        "Central): the listings feed that updates its quantity names it. Empty: the "
+        "account's default product type.",
+    )
+    stock_sync = fields.Boolean(
+        string="Sync FBM Stock",
+        default=True,
+        help="Push the free quantity of the product to Amazon on the marketplaces "
+        "where this SKU is fulfilled by the merchant (when the account pushes FBM "
+        "stock). Never on FBA marketplaces.",
+    )
+    is_storable = fields.Boolean(related="product_id.is_storable")
 
     _sql_constraints = [
         (
@@ -87,6 +112,38 @@ class AmazonOffer(models.Model):
             line.channel = channel
         return offer.product_id
 
+    def _get_amazon_product_type(self):
+        """The product type the listings feed sends for this offer: its own, else
+        the account's default."""
+        self.ensure_one()
+        return self.product_type or self.account_id.stock_default_product_type
+
+    def _amazon_schedule_stock_activity(self, note):
+        """One open *Amazon stock update failed* activity per offer, for the
+        account's salesperson (else the administrator)."""
+        self.ensure_one()
+        summary = _(STOCK_ERROR_ACTIVITY_SUMMARY)
+        if self.activity_ids.filtered(lambda a: a.summary == summary):
+            return
+        user = (
+            self.account_id.user_id
+            or self.env.ref("base.user_admin", raise_if_not_found=False)
+            or self.env.user
+        )
+        self.activity_schedule(
+            "mail.mail_activity_data_todo", summary=summary, note=note, user_id=user.id
+        )
+
+    def _amazon_close_stock_activity(self):
+        """Mark the *Amazon stock update failed* activity done once no marketplace
+        of the offer is in error."""
+        for offer in self:
+            if "error" in offer.marketplace_line_ids.mapped("stock_state"):
+                continue
+            offer.activity_ids.filtered(
+                lambda a: a.summary == _(STOCK_ERROR_ACTIVITY_SUMMARY)
+            ).action_feedback(feedback=_("Amazon accepted the stock update."))
+
     def _relink_default_products(self):
         """Link offers still on the default product to the product whose internal
         reference is now their SKU. Returns the offers re-linked."""
@@ -121,6 +178,55 @@ class AmazonOfferMarketplace(models.Model):
         [("fba", "Fulfilled by Amazon (FBA)"), ("fbm", "Fulfilled by Merchant (FBM)")],
         required=True,
     )
+    account_id = fields.Many2one(
+        related="offer_id.account_id", store=True, index=True, precompute=True
+    )
+    sku = fields.Char(related="offer_id.sku")
+    product_id = fields.Many2one(related="offer_id.product_id")
+
+    # === FBM STOCK PUSH (amazon_account_stock.py) === #
+    stock_state = fields.Selection(
+        [
+            ("pending", "To Send"),
+            ("processing", "Sent"),
+            ("done", "Accepted"),
+            ("error", "Error"),
+        ],
+        string="Stock Sync",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Empty: never sent. To Send: sent at the next stock push. Sent: in a "
+        "listings feed Amazon has not finished. Accepted: Amazon shows the quantity "
+        "sent. Error: Amazon refused it (see the message); sent again when the "
+        "quantity changes, or with Retry.",
+    )
+    stock_quantity_amazon = fields.Integer(
+        string="Quantity on Amazon",
+        readonly=True,
+        copy=False,
+        help="The last quantity Amazon accepted (units).",
+    )
+    stock_quantity_sent = fields.Integer(
+        string="Quantity Sent",
+        readonly=True,
+        copy=False,
+        help="The quantity of the last listings feed (units).",
+    )
+    stock_feed_ref = fields.Char(
+        string="Stock Feed ID", readonly=True, copy=False, index="btree_not_null"
+    )
+    stock_feed_message = fields.Integer(
+        string="Feed Message",
+        readonly=True,
+        copy=False,
+        help="The messageId of this SKU and marketplace in the feed.",
+    )
+    stock_error = fields.Text(readonly=True, copy=False)
+    stock_date = fields.Datetime(
+        string="Stock Sent On", readonly=True, copy=False, help="UTC."
+    )
+    stock_attempts = fields.Integer(readonly=True, copy=False)
 
     _sql_constraints = [
         (
@@ -129,3 +235,18 @@ class AmazonOfferMarketplace(models.Model):
             "The offer already has a line for this marketplace.",
         ),
     ]
+
+    def action_amazon_stock_retry(self):
+        """Retry button: send the quantity of these lines at the next stock push
+        (the cron is triggered; nothing is sent in this transaction)."""
+        failed = self.filtered(lambda line: line.stock_state == "error")
+        if not failed:
+            raise UserError(_("No Amazon stock update of these offers failed."))
+        failed.write({"stock_state": "pending", "stock_attempts": 0})
+        cron = self.env.ref(
+            "sale_amazon_connector.ir_cron_amazon_sync_fbm_stock",
+            raise_if_not_found=False,
+        )
+        if cron:
+            cron.sudo()._trigger()
+        return True

@@ -7,3 +7,4 @@ from . import test_order_import
 from . import test_shipments
 from . import test_cancellations
 from . import test_shipment_tour
+from . import test_stock_sync
