@@ -64,6 +64,10 @@ done
 if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null && ! command -v google-chrome >/dev/null; then
   need_pkgs+=(chromium)
 fi
+# A Japanese font, so that the JP marketplace's names render in screenshots (optional).
+if [ ! -e /usr/share/fonts/opentype/ipafont-gothic ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  need_pkgs+=(fonts-ipafont-gothic)
+fi
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "installing Debian packages: ${need_pkgs[*]}"
