@@ -1,5 +1,5 @@
 # Commands of the sale_amazon_connector addon (see README.md).
-.PHONY: setup test lint demo sync-check bench chaos
+.PHONY: setup test lint demo sync-check bench bench-stock chaos
 
 setup:
 	@bash tools/setup.sh
@@ -18,6 +18,9 @@ sync-check: setup
 
 bench: setup
 	@echo "make bench: the benchmark is not written yet (issue 'Benchmark')." >&2; exit 2
+
+bench-stock: setup
+	@bash bench/stock.sh
 
 chaos: setup
 	@echo "make chaos: the chaos run is not written yet (issue 'Reliability and security')." >&2; exit 2
