@@ -25,6 +25,7 @@
         "data/product_data.xml",
         "data/ir_cron_data.xml",
         "data/amazon_carrier_data.xml",
+        "data/amazon_accounting_data.xml",
         "views/amazon_marketplace_views.xml",
         # The account form's "Recover order" button opens the wizard's action.
         "wizards/amazon_order_recover_views.xml",
@@ -34,6 +35,9 @@
         "views/sale_order_views.xml",
         "views/amazon_carrier_views.xml",
         "views/stock_picking_views.xml",
+        "views/amazon_account_accounting_views.xml",
+        "views/sale_report_views.xml",
+        "wizards/amazon_payout_views.xml",
         "views/amazon_offer_views.xml",
         "views/amazon_account_stock_views.xml",
         # Menus last: they point to the actions above.

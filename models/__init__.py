@@ -10,3 +10,11 @@ from . import sale_order
 from . import sale_order_line
 from . import amazon_carrier
 from . import stock_picking
+from . import res_company
+from . import amazon_account_accounting
+from . import account_journal
+from . import account_move
+from . import account_move_send
+from . import sale_order_accounting
+from . import stock_picking_accounting
+from . import sale_report

@@ -8,3 +8,4 @@ from . import test_shipments
 from . import test_cancellations
 from . import test_shipment_tour
 from . import test_stock_sync
+from . import test_accounting
