@@ -75,6 +75,8 @@ class AmazonAccount(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        """Create the accounts, then their company's Amazon accounting records when
+        missing (see :meth:`_amazon_setup_accounting`)."""
         accounts = super().create(vals_list)
         accounts._amazon_setup_accounting()
         return accounts
