@@ -4,11 +4,16 @@ import time
 import zlib
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, sql_db
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from .. import const
-from ..exceptions import AmazonApiError
+from ..exceptions import (
+    AmazonApiError,
+    AmazonInvalidInputError,
+    AmazonNotFoundError,
+)
 from ..services.sp_api import AmazonCredentials, SpApiClient
 from ..utils import is_amazon_order_ref
 
@@ -30,6 +35,12 @@ ORDER_INCLUDED_DATA = (
 ORDER_STATUSES = ("UNSHIPPED", "PARTIALLY_SHIPPED", "SHIPPED", "CANCELLED")
 # Key space of the session-level advisory lock of an account's order sync.
 ORDER_SYNC_LOCK = zlib.crc32(b"sale_amazon_connector.order_sync") & 0x7FFFFFFF
+# Orders per searchOrders page (Amazon's maximum and default); the system parameter
+# below overrides it (tests use small pages).
+ORDER_PAGE_SIZE = 100
+ORDER_PAGE_SIZE_PARAM = "sale_amazon_connector.order_page_size"
+# Under tests, the savepoint that stands for the sync's last commit.
+TEST_COMMIT_SAVEPOINT = "amazon_sync_commit"
 
 # Secret fields: stored readable by system administrators only, set through write-only
 # companion fields (``<name>_input``) that Amazon Managers can write and that always
@@ -437,10 +448,29 @@ class AmazonAccount(models.Model):
         return True
 
     def action_sync_orders(self):
-        """SYNC ORDERS button (developer mode): run the order sync now."""
+        """SYNC ORDERS button (developer mode): run the order sync of the accounts now.
+
+        :return: a notification saying which accounts had a run already going (their
+            sync is left to that run), else ``True``.
+        """
         self.check_access("read")
+        busy = self.browse()
         for account in self:
-            account.sudo()._sync_orders(trigger="manual")
+            if account.sudo()._sync_orders(trigger="manual") is False:
+                busy |= account
+        if busy:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "warning",
+                    "message": _(
+                        "An order sync of %s is already running: try again when it "
+                        "is done.",
+                        ", ".join(busy.mapped("name")),
+                    ),
+                },
+            }
         return True
 
     @api.model
@@ -448,90 +478,127 @@ class AmazonAccount(models.Model):
         """Cron entry point: sync the orders of every active account.
 
         Errors are caught and recorded on the run row, so that Odoo never deactivates
-        the cron for repeated failures.
+        the cron for repeated failures. Progress goes to Odoo 18's cron progress API
+        (``ir.cron._notify_progress``, active when the cron runs the job): after each
+        page, ``done`` is the number of orders read so far by this job (all accounts)
+        and ``remaining`` 1 while the window has more pages; 0 remain at the end, so
+        that the cron is rescheduled at its interval, never at once (searchOrders
+        allows one call every 180 s).
         """
+        done = 0
         for account in self.search([]):
             try:
-                account._sync_orders(trigger="cron")
+                run = account.with_context(amazon_progress_done=done)._sync_orders(
+                    trigger="cron"
+                )
             except Exception:
                 _logger.exception("Amazon order sync of account %s failed", account.id)
+                if not self._amazon_in_test():
+                    self.env.cr.rollback()
+                continue
+            if run:
+                done += run.orders_total + run.orders_retried
+        self.env["ir.cron"].sudo()._notify_progress(done=done, remaining=0)
 
     # === BUSINESS METHODS - ORDER SYNC === #
 
     def _sync_orders(self, trigger="cron", client=None):
-        """Synchronize the orders of the account (Orders v2026-01-01 searchOrders).
+        """Synchronize the orders of the account (Orders v2026-01-01 ``searchOrders``,
+        then ``getOrder`` for the orders earlier runs failed to import).
 
         Reads the orders updated between the cursor (``last_orders_sync``, or
         ``import_orders_since`` on the first run) and Amazon's ``lastUpdatedBefore``
-        (now − 2 min), one page at a time, each page committed with the run row (window
-        end and next page token) so that a run that dies resumes where it stopped. Each
-        order is imported in its own savepoint; a failed one is recorded (a failure
-        row) before the page is committed, and retried by later runs through
-        ``getOrder``. The cursor moves to the window end once the window is done.
+        (now − 2 min, as Amazon echoes it), one page at a time; each page is committed
+        with the run row (window end, next page token, counts), so that a run that
+        dies or fails resumes at the next page (see :meth:`_start_order_run`). Each
+        order is imported in its own savepoint; a failed one is recorded (an
+        ``amazon.sync.failure`` row) in the page's transaction, and retried by later
+        runs through ``getOrder``. The cursor moves to the window end once every page
+        of the window is committed.
+
+        One run per account at a time: the run holds a session-level PostgreSQL
+        advisory lock on a connection of its own (not the run's cursor, whose
+        transactions end at every page, and not a test cursor sharing the caller's
+        session), released however the run ends.
 
         :param str trigger: ``"cron"`` or ``"manual"``.
-        :param client: an ``SpApiClient`` to use (tests); default: a new one.
+        :param client: an ``SpApiClient`` to use (tests); default: a new one, closed
+            at the end.
         :return: the ``amazon.sync.run`` record, or ``False`` when another run of the
-            account holds the lock.
+            account holds the lock (then nothing is created and Amazon is not
+            called).
         """
         self.ensure_one()
-        lock_cr = self.env.registry.cursor()
+        lock_cr = sql_db.db_connect(self.env.cr.dbname).cursor()
+        locked = False
         try:
             lock_cr.execute(
                 "SELECT pg_try_advisory_lock(%s, %s)", (ORDER_SYNC_LOCK, self.id)
             )
-            if not lock_cr.fetchone()[0]:
+            locked = lock_cr.fetchone()[0]
+            # The session-level lock outlives this commit; the lock connection must not
+            # hold a transaction (and its snapshot) open for the whole run.
+            lock_cr.commit()  # pylint: disable=invalid-commit
+            if not locked:
                 _logger.info("Amazon order sync of account %s already running", self.id)
                 return False
-            # The session-level lock outlives this commit; the lock cursor must not hold
-            # a snapshot open for the whole run.
-            lock_cr.commit()  # pylint: disable=invalid-commit
-            try:
-                return self._sync_orders_locked(trigger, client)
-            finally:
+            return self._sync_orders_locked(trigger, client)
+        finally:
+            self._release_sync_lock(lock_cr, locked)
+
+    def _release_sync_lock(self, lock_cr, locked):
+        """Unlock and close the lock connection; if the unlock fails, close the
+        connection itself (a pooled connection would keep the session, and the lock)."""
+        # the pool's connection itself, to end the session when the unlock fails
+        cnx = lock_cr._cnx
+        unlocked = not locked
+        try:
+            if locked:
                 lock_cr.execute(
                     "SELECT pg_advisory_unlock(%s, %s)", (ORDER_SYNC_LOCK, self.id)
                 )
+                unlocked = bool(lock_cr.fetchone()[0])
+        except Exception:
+            _logger.exception("Could not release the order-sync lock of %s", self.id)
         finally:
-            lock_cr.close()
+            try:
+                lock_cr.close()
+            finally:
+                if not unlocked and not cnx.closed:
+                    cnx.close()
 
     def _sync_orders_locked(self, trigger, client):
-        run = self.env["amazon.sync.run"].search(
-            [
-                ("account_id", "=", self.id),
-                ("flow", "=", "orders"),
-                ("state", "=", "running"),
-            ],
-            limit=1,
-        )
-        if not run:
-            run = self.env["amazon.sync.run"].create(
-                {
-                    "account_id": self.id,
-                    "flow": "orders",
-                    "trigger": trigger,
-                    "window_start": self.last_orders_sync or self.import_orders_since,
-                }
-            )
-            self._amazon_commit()
+        """The run itself, under the account's lock (see :meth:`_sync_orders`)."""
+        run = self._start_order_run(trigger)
+        self._amazon_commit()
         started = time.monotonic()
         own_client = client is None
-        calls_before = client.call_log.total() if client else 0
+        calls_before = 0
         try:
-            client = client or self._get_sp_api_client()
-            self._sync_order_pages(run, client)
-            self._retry_failed_orders(run, client)
-            self.last_orders_sync = run.window_end
-            run.write({"state": "done"})
-        # Whatever stops the run is recorded on it, and the cron goes on.
-        except Exception as error:  # noqa: BLE001
-            if not self._amazon_in_test():
-                self.env.cr.rollback()
-            run.write({"state": "failed", "error": str(error)})
-            _logger.warning(
-                "Amazon order sync of account %s failed: %s", self.id, error
-            )
-        finally:
+            try:
+                if own_client:
+                    client = self._get_sp_api_client()
+                calls_before = client.call_log.total()
+                if not run.pages_done:
+                    self._sync_order_pages(run, client)
+                self.last_orders_sync = run.window_end
+                self._amazon_commit()
+                self._retry_failed_orders(run, client)
+                run.state = "done"
+            # Whatever stops the run is recorded on it, and the cron goes on.
+            except Exception as error:  # noqa: BLE001
+                self._amazon_rollback()
+                run.write(
+                    {"state": "failed", "error": f"{type(error).__name__}: {error}"}
+                )
+                _logger.warning(
+                    "Amazon order sync of account %s failed: %s", self.id, error
+                )
+            except BaseException:
+                # Interrupted (worker stopped...): what was not committed is lost, as
+                # when the process dies; the run stays "running", the next one resumes.
+                self._amazon_rollback()
+                raise
             run.write(
                 {
                     "ended_at": fields.Datetime.now(),
@@ -541,50 +608,192 @@ class AmazonAccount(models.Model):
                 }
             )
             self._amazon_commit()
+        finally:
             if own_client and client:
                 client.close()
         return run
 
+    def _start_order_run(self, trigger):
+        """Create the run row of a new order sync, resuming the last run when it
+        stopped before its window was done.
+
+        Called under the account's lock, so a run still ``running`` is one whose
+        process died: it is marked failed. The last run of the account, when not done
+        and still on the current cursor (a user moving the cursor asks for a new
+        window), hands over its window and next page token: the new run reads the
+        remaining pages only. When its pages were all read, only the cursor move is
+        left (then the new run reads a new window from there).
+
+        :return: the ``amazon.sync.run`` record, state ``running``.
+        """
+        self.ensure_one()
+        Run = self.env["amazon.sync.run"]
+        domain = [("account_id", "=", self.id), ("flow", "=", "orders")]
+        last = Run.search(domain, limit=1, order="id desc")
+        stale = Run.search([*domain, ("state", "=", "running")])
+        stale.write(
+            {
+                "state": "failed",
+                "error": _("Interrupted: the run stopped before its end."),
+                "ended_at": fields.Datetime.now(),
+            }
+        )
+        cursor = self.last_orders_sync or self.import_orders_since
+        values = {
+            "account_id": self.id,
+            "flow": "orders",
+            "trigger": trigger,
+            "window_start": cursor,
+        }
+        if last and last.state != "done" and last.window_start == cursor:
+            if last.pages_done and last.window_end:
+                self.last_orders_sync = last.window_end
+                values["window_start"] = last.window_end
+            elif last.sudo().next_page_token:
+                values.update(
+                    {
+                        "window_end": last.window_end,
+                        "next_page_token": last.sudo().next_page_token,
+                        "resumed_from_id": last.id,
+                    }
+                )
+        return Run.sudo().create(values).sudo(self.env.su)
+
+    def _get_order_page_size(self):
+        """Orders per ``searchOrders`` page (1 to 100, Amazon's default 100), from the
+        system parameter ``sale_amazon_connector.order_page_size``."""
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(ORDER_PAGE_SIZE_PARAM, ORDER_PAGE_SIZE)
+        )
+        try:
+            return min(max(int(value), 1), 100)
+        except (TypeError, ValueError):
+            return ORDER_PAGE_SIZE
+
     def _sync_order_pages(self, run, client):
+        """Read the window of ``run`` page by page (``searchOrders``), from its next
+        page token when it resumes, importing and committing each page.
+
+        A resumed page token that Amazon refuses (expired after 24 h) makes the run
+        read the window again from its start: the import is idempotent.
+
+        :raise UserError: when no marketplace of the account is synchronized.
+        :raise AmazonApiError: when Amazon's answers stop the run.
+        """
         marketplaces = self._get_synced_marketplaces()
         if not marketplaces:
             raise UserError(_("No marketplace of the account is synchronized."))
-        pages = client.iter_order_pages(
-            last_updated_after=run.window_start,
-            last_updated_before=run.window_end or None,
-            marketplace_ids=marketplaces.mapped("marketplace_ref"),
-            fulfillment_statuses=list(ORDER_STATUSES),
-            included_data=list(ORDER_INCLUDED_DATA),
-            pagination_token=run.sudo().next_page_token or None,
-        )
-        SaleOrder = self.env["sale.order"]
-        for page in pages:
-            counts = {
-                "created": 0,
-                "updated": 0,
-                "unchanged": 0,
-                "skipped": 0,
-                "failed": 0,
-            }
-            for order_data in page.orders:
-                counts[self._import_one_order(run, order_data)] += 1
-            values = {
-                "pages": run.pages + 1,
-                "orders_total": run.orders_total + len(page.orders),
-                "window_end": run.window_end or page.last_updated_before,
-            }
-            for key, count in counts.items():
-                values[f"orders_{key}"] = run[f"orders_{key}"] + count
-            run.write(values)
-            run.sudo().next_page_token = page.next_token or False
+        token = run.sudo().next_page_token or None
+        query = {
+            "last_updated_after": run.window_start,
+            "last_updated_before": run.window_end or None,
+            "marketplace_ids": marketplaces.mapped("marketplace_ref"),
+            "fulfillment_statuses": list(ORDER_STATUSES),
+            "included_data": list(ORDER_INCLUDED_DATA),
+            "max_results_per_page": self._get_order_page_size(),
+        }
+        pages_before = run.pages
+        try:
+            for page in client.iter_order_pages(pagination_token=token, **query):
+                self._sync_order_page(run, page)
+        except AmazonInvalidInputError as error:
+            if not token or run.pages != pages_before:
+                raise
+            run._add_note(
+                _(
+                    "Amazon refused the page token of the interrupted run (%s): the "
+                    "window was read again from its start.",
+                    error.code or error,
+                )
+            )
+            run.sudo().next_page_token = False
             self._amazon_commit()
-            SaleOrder.invalidate_model()
+            for page in client.iter_order_pages(**query):
+                self._sync_order_page(run, page)
         if not run.window_end:
             run.window_end = fields.Datetime.now() - timedelta(minutes=2)
+        run.pages_done = True
+        self._amazon_commit()
+
+    def _sync_order_page(self, run, page):
+        """Import the orders of one ``OrdersPage`` and commit them with the run row:
+        counts, window end (Amazon's echo of ``lastUpdatedBefore``) and next page
+        token; report the progress to the cron."""
+        counts = dict.fromkeys(
+            ("created", "updated", "unchanged", "skipped", "failed"), 0
+        )
+        created = self._import_new_orders_batch(run, page.orders)
+        for order_data in page.orders:
+            ref = order_data.get("orderId")
+            if ref in created:
+                created.discard(ref)  # a page listing it twice: once only
+                self._resolve_failures(run, ref)
+                counts["created"] += 1
+            else:
+                counts[self._import_one_order(run, order_data)] += 1
+        values = {
+            "pages": run.pages + 1,
+            "orders_total": run.orders_total + len(page.orders),
+            "window_end": run.window_end or page.last_updated_before,
+        }
+        for key, count in counts.items():
+            values[f"orders_{key}"] = run[f"orders_{key}"] + count
+        run.write(values)
+        run.sudo().next_page_token = page.next_token or False
+        self.env["ir.cron"].sudo()._notify_progress(
+            done=self.env.context.get("amazon_progress_done", 0) + run.orders_total,
+            remaining=1 if page.next_token else 0,
+        )
+        self._amazon_commit()
+        self.env["sale.order"].invalidate_model()
+
+    def _import_new_orders_batch(self, run, orders_data):
+        """Create the page's new orders in one batch (DESIGN §7:
+        ``sale.order._amazon_import_batch``) in a savepoint; when anything in it
+        fails, the batch is rolled back and the caller imports each order on its own,
+        so one broken order is recorded alone.
+
+        :return: the order ids created by the batch (empty when it failed).
+        :rtype: set
+        """
+        try:
+            with self.env.cr.savepoint():
+                result = self.env["sale.order"]._amazon_import_batch(
+                    self, [data for data in orders_data if data.get("orderId")], run=run
+                )
+        # One broken order must not stop the page: fall back to one order at a time.
+        except Exception as error:  # noqa: BLE001
+            _logger.info(
+                "Amazon orders of account %s: batch import failed (%s), importing the "
+                "page order by order",
+                self.id,
+                type(error).__name__,
+            )
+            return set()
+        return {ref for ref, value in result.items() if value == "created"}
+
+    def _resolve_failures(self, run, ref, failure=None):
+        """Order ``ref`` is imported: its failure row (if any) is resolved."""
+        failure = failure or self.env["amazon.sync.failure"].search(
+            [("account_id", "=", self.id), ("amazon_order_ref", "=", ref)]
+        )
+        for record in failure:
+            record.write(
+                {
+                    "state": "resolved",
+                    "attempts": record.attempts + 1,
+                    "last_run_id": run.id,
+                }
+            )
 
     def _import_one_order(self, run, order_data, failure=None):
         """Import one order in a savepoint; record a failure instead of raising.
 
+        :param run: the ``amazon.sync.run`` importing it.
+        :param dict order_data: an Orders v2026-01-01 ``Order``.
+        :param failure: the ``amazon.sync.failure`` being retried, if any.
         :return: ``"created"``, ``"updated"``, ``"unchanged"``, ``"skipped"`` or
             ``"failed"``.
         """
@@ -604,15 +813,12 @@ class AmazonAccount(models.Model):
             _logger.warning("Amazon order %s failed to import: %s", ref, message)
             self._record_failure(run, ref, message, failure)
             return "failed"
-        if failure:
-            failure.write({"state": "resolved", "attempts": failure.attempts + 1})
-        else:
-            self.env["amazon.sync.failure"].search(
-                [("account_id", "=", self.id), ("amazon_order_ref", "=", ref)]
-            ).write({"state": "resolved"})
+        self._resolve_failures(run, ref, failure)
         return result
 
     def _record_failure(self, run, ref, message, failure=None):
+        """Record that order ``ref`` failed in ``run``: a new failure row (attempt 1)
+        or one more attempt on the existing one. A dismissed failure stays dismissed."""
         failure = failure or self.env["amazon.sync.failure"].search(
             [("account_id", "=", self.id), ("amazon_order_ref", "=", ref)], limit=1
         )
@@ -621,14 +827,15 @@ class AmazonAccount(models.Model):
                 {
                     "error": message,
                     "attempts": failure.attempts + 1,
-                    "run_id": run.id,
-                    "state": "pending",
+                    "last_run_id": run.id,
+                    "state": "dismissed" if failure.state == "dismissed" else "pending",
                 }
             )
         else:
             self.env["amazon.sync.failure"].create(
                 {
                     "run_id": run.id,
+                    "last_run_id": run.id,
                     "account_id": self.id,
                     "amazon_order_ref": ref,
                     "error": message,
@@ -636,13 +843,21 @@ class AmazonAccount(models.Model):
             )
 
     def _retry_failed_orders(self, run, client):
-        """Retry, through ``getOrder``, the orders earlier runs failed to import."""
+        """Retry, through ``getOrder``, the orders earlier runs failed to import
+        (failures ``pending``; dismissed ones are left alone), each committed.
+
+        The results are counted on ``run`` (``orders_retried`` and the count of each
+        result). An order Amazon does not find (404) or refuses (400) is one more failed
+        attempt; throttling, server or authorization errors end the retries of this run
+        (the next run tries again).
+        """
         failures = self.env["amazon.sync.failure"].search(
             [
                 ("account_id", "=", self.id),
                 ("state", "=", "pending"),
-                ("run_id", "!=", run.id),
-            ]
+                ("last_run_id", "!=", run.id),
+            ],
+            order="id",
         )
         for failure in failures:
             try:
@@ -650,28 +865,57 @@ class AmazonAccount(models.Model):
                     failure.amazon_order_ref, included_data=list(ORDER_INCLUDED_DATA)
                 )
             except AmazonApiError as error:
-                failure.write({"error": str(error), "attempts": failure.attempts + 1})
-                continue
+                self._record_failure(
+                    run,
+                    failure.amazon_order_ref,
+                    f"{type(error).__name__}: {error}",
+                    failure,
+                )
+                run.write(
+                    {
+                        "orders_retried": run.orders_retried + 1,
+                        "orders_failed": run.orders_failed + 1,
+                    }
+                )
+                self._amazon_commit()
+                if isinstance(error, (AmazonNotFoundError, AmazonInvalidInputError)):
+                    continue
+                run._add_note(_("Retries of failed orders stopped: %s", error))
+                break
             result = self._import_one_order(run, order_data, failure=failure)
-            run.orders_retried += 1
-            if result == "created":
-                run.orders_created += 1
+            run.write(
+                {
+                    "orders_retried": run.orders_retried + 1,
+                    f"orders_{result}": run[f"orders_{result}"] + 1,
+                }
+            )
             self._amazon_commit()
 
     def _import_order_by_ref(self, order_ref, client=None):
         """Import one order by its Amazon order id through ``getOrder`` (the recover
-        wizard), exactly as a listed order would be.
+        wizard), exactly as a listed order would be: same datasets, same import, same
+        failure recording; recorded as a manual run of one order.
 
-        :return: the result of the import (``"created"``, ...).
-        :raise UserError: on a malformed reference or an Amazon error.
+        :param str order_ref: Amazon's order id, ``3-7-7`` digits.
+        :param client: an ``SpApiClient`` (tests); default: a new one.
+        :return: ``"created"``, ``"updated"``, ``"unchanged"``, ``"skipped"`` or
+            ``"failed"`` (then a failure row holds the error).
+        :raise UserError: on a malformed reference (before any call) or when Amazon
+            answers with an error (e.g. not found).
         """
         self.ensure_one()
+        order_ref = (order_ref or "").strip()
         if not is_amazon_order_ref(order_ref):
             raise UserError(
-                _("%s is not an Amazon order id (3-7-7 digits).", order_ref)
+                _(
+                    "“%s” is not an Amazon order reference: it has 3, 7 and 7 digits "
+                    "separated by dashes, e.g. 123-1234567-1234567.",
+                    order_ref,
+                )
             )
         own_client = client is None
         client = client or self._get_sp_api_client()
+        calls_before = client.call_log.total()
         try:
             order_data = client.get_order(
                 order_ref, included_data=list(ORDER_INCLUDED_DATA)
@@ -679,6 +923,7 @@ class AmazonAccount(models.Model):
         except AmazonApiError as error:
             raise UserError(_("Amazon answered: %s", error)) from error
         finally:
+            calls = client.call_log.total() - calls_before
             if own_client:
                 client.close()
         run = self.env["amazon.sync.run"].create(
@@ -687,9 +932,14 @@ class AmazonAccount(models.Model):
                 "flow": "orders",
                 "trigger": "manual",
                 "state": "done",
+                "pages_done": True,
+                "api_calls": calls,
+                "orders_total": 1,
             }
         )
-        return self._import_one_order(run, order_data)
+        result = self._import_one_order(run, order_data)
+        run.write({f"orders_{result}": 1, "ended_at": fields.Datetime.now()})
+        return result
 
     # === BUSINESS METHODS - TRANSACTIONS === #
 
@@ -699,9 +949,30 @@ class AmazonAccount(models.Model):
 
     def _amazon_commit(self):
         """Commit the sync's progress (one transaction per page, the pattern of Odoo's
-        ``_cron_post_process``), except under tests, whose cursor cannot commit."""
-        if not self._amazon_in_test():
+        ``_cron_post_process``).
+
+        Under tests, whose cursor cannot commit, a savepoint stands for the commit, and
+        :meth:`_amazon_rollback` goes back to it: what a test sees after a failed or
+        interrupted run is what the database would hold after that run's rollback.
+        """
+        if self._amazon_in_test():
+            self.env.cr.flush()
+            self.env.cr.execute(
+                SQL("SAVEPOINT %s", SQL.identifier(TEST_COMMIT_SAVEPOINT))
+            )
+        else:
             self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _amazon_rollback(self):
+        """Roll back to the last :meth:`_amazon_commit` (the caches are cleared)."""
+        if self._amazon_in_test():
+            self.env.cr.clear()
+            self.env.cr.execute(
+                SQL("ROLLBACK TO SAVEPOINT %s", SQL.identifier(TEST_COMMIT_SAVEPOINT))
+            )
+            self.env.invalidate_all(flush=False)
+        else:
+            self.env.cr.rollback()  # pylint: disable=invalid-commit
 
     # === BUSINESS METHODS - OUTCOME === #
 
@@ -775,8 +1046,8 @@ class AmazonAccount(models.Model):
         :return: a notification with the number of transfers sent and failed.
         """
         self.check_access("read")
-        counts = self.env["stock.picking"].sudo()._amazon_sync_pickings(
-            accounts=self.sudo()
+        counts = (
+            self.env["stock.picking"].sudo()._amazon_sync_pickings(accounts=self.sudo())
         )
         return {
             "type": "ir.actions.client",

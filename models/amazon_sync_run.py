@@ -38,7 +38,23 @@ class AmazonSyncRun(models.Model):
     window_end = fields.Datetime(
         help="Orders updated on Amazon before this moment (Amazon's lastUpdatedBefore)."
     )
-    next_page_token = fields.Char(copy=False, groups="base.group_system")
+    next_page_token = fields.Char(
+        copy=False,
+        groups="base.group_system",
+        help="Amazon's paginationToken of the next page to read (lives 24 h): a run "
+        "that stops before the window is done hands it to the next run.",
+    )
+    pages_done = fields.Boolean(
+        help="Every page of the window was read and committed; the account's cursor "
+        "moves to the window end."
+    )
+    resumed_from_id = fields.Many2one(
+        "amazon.sync.run",
+        string="Resumes",
+        ondelete="set null",
+        help="The run that stopped before its window was done and whose window and "
+        "next page this run continues.",
+    )
     pages = fields.Integer()
     orders_total = fields.Integer(string="Orders Listed")
     orders_created = fields.Integer(string="Created")
@@ -53,7 +69,12 @@ class AmazonSyncRun(models.Model):
     duration = fields.Float(string="Duration (s)", digits=(16, 1))
     error = fields.Text()
     notes = fields.Text(help="What the run did besides importing orders.")
-    failure_ids = fields.One2many("amazon.sync.failure", "run_id", string="Failures")
+    failure_ids = fields.One2many(
+        "amazon.sync.failure",
+        "run_id",
+        string="Failures",
+        help="Orders this run was the first to fail to import.",
+    )
 
     def _add_note(self, note):
         """Append a line to the run's notes (kept unique)."""
@@ -74,7 +95,20 @@ class AmazonSyncFailure(models.Model):
     _description = "Amazon Order Import Failure"
     _order = "id desc"
 
-    run_id = fields.Many2one("amazon.sync.run", ondelete="set null", index=True)
+    run_id = fields.Many2one(
+        "amazon.sync.run",
+        string="Recorded by",
+        ondelete="set null",
+        index=True,
+        help="The run that first failed to import the order.",
+    )
+    last_run_id = fields.Many2one(
+        "amazon.sync.run",
+        string="Last Attempt",
+        ondelete="set null",
+        index=True,
+        help="The run that tried the order last (the first one, or a retry).",
+    )
     account_id = fields.Many2one(
         "amazon.account", required=True, ondelete="cascade", index=True
     )
@@ -104,5 +138,10 @@ class AmazonSyncFailure(models.Model):
     ]
 
     def action_dismiss(self):
-        """Stop retrying these orders."""
-        self.write({"state": "dismissed"})
+        """Stop retrying these orders: later runs no longer call ``getOrder`` for them
+        (an order that Amazon lists again, because it changed, is still imported when it
+        then succeeds)."""
+        self.filtered(lambda failure: failure.state == "pending").write(
+            {"state": "dismissed"}
+        )
+        return True
