@@ -15,17 +15,32 @@ class AmazonOrderRecover(models.TransientModel):
     )
 
     def action_recover(self):
-        """Read the order with ``getOrder`` and import it; open the sales order."""
+        """Read the order with Orders v2026-01-01 ``getOrder`` and import it (see
+        ``amazon.account._import_order_by_ref``); open the sales order.
+
+        Only Amazon Users reach this (access rights of the wizard) and only for an
+        account they can read; the import itself runs as superuser, like the sync.
+
+        :return: the sales order's form action; a warning notification when the order
+            was not imported (its failure, or why the sync leaves it out) or when the
+            user may not open sales orders.
+        :raise UserError: a malformed reference, or Amazon's error (e.g. not found).
+        """
         self.ensure_one()
         self.account_id.check_access("read")
-        ref = self.amazon_order_ref.strip()
-        result = self.account_id.sudo()._import_order_by_ref(ref)
-        order = self.env["sale.order"].search(
-            [
-                ("amazon_account_id", "=", self.account_id.id),
-                ("amazon_order_ref", "=", ref),
-            ],
-            limit=1,
+        ref = (self.amazon_order_ref or "").strip()
+        account_sudo = self.account_id.sudo()
+        result = account_sudo._import_order_by_ref(ref)
+        order = (
+            self.env["sale.order"]
+            .sudo()
+            .search(
+                [
+                    ("amazon_account_id", "=", self.account_id.id),
+                    ("amazon_order_ref", "=", ref),
+                ],
+                limit=1,
+            )
         )
         if not order:
             failure = (
@@ -44,20 +59,29 @@ class AmazonOrderRecover(models.TransientModel):
                 if result == "failed"
                 else _(
                     "Amazon order %(ref)s was not imported (%(result)s): the sync "
-                    "keeps only "
-                    "shipped FBA orders and unshipped or shipped FBM orders.",
+                    "keeps only shipped FBA orders and unshipped or shipped FBM "
+                    "orders.",
                     ref=ref,
                     result=result,
                 )
             )
-            return {
-                "type": "ir.actions.client",
-                "tag": "display_notification",
-                "params": {"type": "warning", "message": message, "sticky": True},
-            }
+            return self._notification(message)
+        order = order.with_env(self.env)
+        if not order.has_access("read"):
+            return self._notification(
+                _("Amazon order %(ref)s: %(result)s.", ref=ref, result=result),
+                kind="info",
+            )
         return {
             "type": "ir.actions.act_window",
             "res_model": "sale.order",
             "res_id": order.id,
             "view_mode": "form",
+        }
+
+    def _notification(self, message, kind="warning"):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"type": kind, "message": message, "sticky": kind == "warning"},
         }
