@@ -7,5 +7,6 @@ from . import test_order_import
 from . import test_shipments
 from . import test_cancellations
 from . import test_shipment_tour
+from . import test_sync_runs
 from . import test_stock_sync
 from . import test_accounting
