@@ -376,6 +376,11 @@ class SaleOrder(models.Model):
             orders, prepared, strict=True
         ):
             order._amazon_balance_total(order_data, additive)
+            if order.amazon_replacement_of_ref and not order.amazon_replacement_of_id:
+                # The original may be in the same batch.
+                order.amazon_replacement_of_id = self._amazon_replacement_of(
+                    order.amazon_account_id, order.amazon_replacement_of_ref
+                )
         fba = orders.filtered(lambda o: o.amazon_channel == "fba")
         for batch, skip_procurement in ((fba, True), (orders - fba, False)):
             if batch:
