@@ -437,13 +437,24 @@ class TestSyncRuns(TransactionCase):
     def test_running_sync_holds_the_lock_in_its_own_session(self):
         """During a run the lock is held by a session that is neither the test's nor
         the run's cursor, so a second sync started meanwhile leaves; the lock is
-        released at the end, and also when a run fails."""
+        released at the end, and also when a run fails.
+
+        The registry is in test mode, as under an ``HttpCase`` (a browser clicking SYNC
+        ORDERS): ``registry.cursor()`` is then a test cursor on the test's own
+        connection, where an advisory lock would be re-entrant and prove nothing.
+        """
+        self.registry.enter_test_mode(self.env.cr)
+        self.addCleanup(self.registry.leave_test_mode)
         self.env.cr.execute("SELECT pg_backend_pid()")
         own_pid = self.env.cr.fetchone()[0]
         seen = []
 
         def on_search(client):
-            seen.append((self._lock_holders(), self.account._sync_orders()))
+            holders = self._lock_holders()
+            # (an AssertionError here fails the run, whose error the test then shows)
+            assert len(holders) == 1, f"lock holders: {holders}"
+            assert holders[0] != own_pid, "the lock is in the test's own session"
+            seen.append((holders, self.account._sync_orders()))
 
         self.spy_options = {"on_search": on_search}
         run = self.account._sync_orders()
