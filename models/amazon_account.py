@@ -3,6 +3,7 @@ import threading
 import time
 import zlib
 from datetime import timedelta
+from decimal import Decimal
 
 from odoo import _, api, fields, models, sql_db
 from odoo.exceptions import UserError, ValidationError
@@ -987,32 +988,57 @@ class AmazonAccount(models.Model):
         """
         self.ensure_one()
         orders = self.env["sale.order"].search([("amazon_account_id", "=", self.id)])
-        outcome, by_marketplace, by_currency, digits_by_currency = {}, {}, {}, {}
+        facilitator = self.env["sale.order"]._amazon_default_product("facilitator_tax")
+        outcome, by_marketplace, by_currency = {}, {}, {}
         fba_moves = fbm_pickings = 0
         for order in orders:
             currency = order.currency_id
-            digits = digits_by_currency[currency.name] = currency.decimal_places
+            digits = currency.decimal_places
             channel = "FBA" if order.amazon_channel == "fba" else "FBM"
             items = []
             for line in order.order_line.filtered("amazon_item_ref"):
-                item = {"orderItemId": line.amazon_item_ref}
-                if line.product_uom_qty:
-                    item["quantityOrdered"] = int(line.product_uom_qty)
-                items.append(item)
+                ordered = line.amazon_qty_ordered
+                items.append(
+                    {
+                        "orderItemId": line.amazon_item_ref,
+                        "sellerSku": line.amazon_sku,
+                        "quantityOrdered": ordered,
+                        "quantityCancelled": ordered - int(line.product_uom_qty),
+                        "quantityShipped": int(line.qty_delivered),
+                    }
+                )
+            withheld = sum(
+                order.order_line.filtered(
+                    lambda line: line.product_id == facilitator
+                ).mapped("price_subtotal")
+            )
+            grand_total = Decimal(f"{order.amount_total:.{digits}f}")
             outcome[order.amazon_order_ref] = {
                 "channel": channel,
-                "grandTotal": f"{order.amount_total:.{digits}f}",
+                "grandTotal": str(grand_total),
                 "currency": currency.name,
                 "marketplaceId": order.amazon_marketplace_id.marketplace_ref,
+                "status": order.amazon_status,
                 "shippedOutside": order.amazon_shipped_outside,
+                "replacementOf": order.amazon_replacement_of_ref or None,
+                "business": order.amazon_is_business,
+                "prime": order.amazon_is_prime,
+                "taxArithmetic": (order.amazon_tax_arithmetic or "").upper() or None,
+                "marketplaceFacilitatorTax": f"{withheld:.{digits}f}",
+                "giftMessages": len(
+                    order.order_line.filtered(
+                        lambda line: line.display_type == "line_note"
+                    )
+                ),
+                "buyerCancellationRequested": order.amazon_buyer_cancel_requested,
                 "items": items,
             }
             market = by_marketplace.setdefault(
                 order.amazon_marketplace_id.marketplace_ref, {"FBA": 0, "FBM": 0}
             )
             market[channel] += 1
-            by_currency[currency.name] = by_currency.get(currency.name, 0.0) + (
-                order.amount_total
+            by_currency[currency.name] = (
+                by_currency.get(currency.name, Decimal(0)) + grand_total
             )
             if channel == "FBA":
                 fba_moves += len(
@@ -1026,8 +1052,7 @@ class AmazonAccount(models.Model):
                 "orders": len(orders),
                 "byMarketplace": by_marketplace,
                 "grandTotalByCurrency": {
-                    code: f"{amount:.{digits_by_currency[code]}f}"
-                    for code, amount in by_currency.items()
+                    code: str(amount) for code, amount in by_currency.items()
                 },
                 "fbmPickings": fbm_pickings,
                 "fbaMoves": fba_moves,

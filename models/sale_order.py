@@ -554,6 +554,8 @@ class SaleOrder(models.Model):
                     "tax_id": [Command.set(item_tax.ids if item_tax else [])],
                     "amazon_item_ref": item["orderItemId"],
                     "amazon_item_amount": float(item_amount),
+                    "amazon_sku": (item.get("product") or {}).get("sellerSku"),
+                    "amazon_qty_ordered": int(item.get("quantityOrdered") or 0),
                 }
             )
             add_charge("promotion", priced.get("DISCOUNT_ITEM"), taxes.get("ITEM"))

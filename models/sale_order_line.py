@@ -14,6 +14,15 @@ class SaleOrderLine(models.Model):
         help="Amazon's ITEM proceeds of the line (quantity × unit price).",
     )
 
+    amazon_sku = fields.Char(string="Seller SKU", readonly=True, copy=False)
+    amazon_qty_ordered = fields.Integer(
+        string="Amazon Quantity Ordered",
+        readonly=True,
+        copy=False,
+        help="The item's quantityOrdered on Amazon; the line's quantity is what "
+        "remains after items canceled on Amazon.",
+    )
+
     _sql_constraints = [
         (
             "amazon_item_uniq",
