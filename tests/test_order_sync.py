@@ -1,14 +1,15 @@
 import json
 from datetime import datetime
 
-from spapi_sandbox import generator, manifest, serve
+from spapi_sandbox import generator, manifest
 
 from odoo.tests import tagged
-from odoo.tests.common import TransactionCase
+
+from .common import AmazonSandboxCase
 
 
 @tagged("post_install", "-at_install")
-class TestOrderSync(TransactionCase):
+class TestOrderSync(AmazonSandboxCase):
     """Order synchronization against the SP-API sandbox, through the real client.
 
     Ground truth: the generator's expected-outcome manifest, derived from the Amazon
@@ -18,52 +19,9 @@ class TestOrderSync(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.scenario = generator.generate(orders=60, seed=11)
-        cls.manifest = manifest.build(cls.scenario)
-        cls.sandbox_cm = serve(scenario=cls.scenario, frozen=True)
-        cls.sandbox = cls.sandbox_cm.__enter__()
-        cls.addClassCleanup(cls.sandbox_cm.__exit__, None, None, None)
-        skus = {
-            item["product"]["sellerSku"]
-            for entry in cls.scenario["orders"]
-            for item in entry["order"]["orderItems"]
-        }
-        cls.env["product.product"].create(
-            [
-                {"name": sku, "default_code": sku, "is_storable": True}
-                for sku in sorted(skus)
-            ]
-        )
-        Marketplace = cls.env["amazon.marketplace"]
-        cls.accounts = {}
-        for seller in cls.scenario["sellers"]:
-            marketplaces = Marketplace.search(
-                [("marketplace_ref", "in", seller["marketplaceIds"])]
-            )
-            account = cls.env["amazon.account"].create(
-                {
-                    "name": seller["name"],
-                    "region": seller["region"],
-                    "seller_ref": seller["sellerId"],
-                    "home_marketplace_id": marketplaces[0].id,
-                    "lwa_client_ref": seller["clientId"],
-                    "lwa_client_secret_input": cls.scenario["applications"][0][
-                        "clientSecret"
-                    ],
-                    "refresh_token_input": seller["refreshToken"],
-                    "endpoint_override": cls.sandbox.url,
-                    "import_orders_since": datetime(2026, 10, 1),
-                }
-            )
-            for marketplace in marketplaces:
-                account._ensure_marketplace_line(marketplace)
-            cls.accounts[seller["sellerId"]] = account
-
-    def _sync_all(self):
-        return {
-            seller_id: account._sync_orders()
-            for seller_id, account in self.accounts.items()
-        }
+        scenario = generator.generate(orders=60, seed=11)
+        cls.manifest = manifest.build(scenario)
+        cls._start_sandbox(scenario)
 
     def test_full_sync_matches_the_manifest(self):
         runs = self._sync_all()
