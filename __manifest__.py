@@ -40,6 +40,7 @@
         "wizards/amazon_payout_views.xml",
         "views/amazon_offer_views.xml",
         "views/amazon_account_stock_views.xml",
+        "views/amazon_account_health_views.xml",
         # Menus last: they point to the actions above.
         "views/sale_amazon_connector_menus.xml",
     ],

@@ -18,3 +18,5 @@ from . import account_move_send
 from . import sale_order_accounting
 from . import stock_picking_accounting
 from . import sale_report
+from . import amazon_account_health
+from . import amazon_retention

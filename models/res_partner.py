@@ -9,6 +9,12 @@ class ResPartner(models.Model):
     amazon_buyer = fields.Boolean(
         readonly=True, help="Created by the Amazon connector for an Amazon buyer."
     )
+    amazon_buyer_erased = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The buyer's personal data were erased (retention period of the Amazon "
+        "account): never matched for a new order.",
+    )
 
     @api.model
     def _amazon_find_or_create(self, account, order_data, marketplace):
@@ -96,8 +102,10 @@ class ResPartner(models.Model):
 
     @api.model
     def _amazon_match_or_create(self, values):
-        """The partner with exactly these values, created when there is none."""
+        """The partner with exactly these values, created when there is none; a
+        contact whose buyer data were erased is never reused."""
         domain = [(key, "=", value) for key, value in values.items()]
+        domain.append(("amazon_buyer_erased", "=", False))
         partner = self.search(domain, limit=1)
         return partner or self.with_context(mail_create_nolog=True).create(values)
 
