@@ -10,3 +10,6 @@ from . import test_shipment_tour
 from . import test_sync_runs
 from . import test_stock_sync
 from . import test_accounting
+from . import test_reliability
+from . import test_buyer_data
+from . import test_properties
