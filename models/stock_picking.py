@@ -232,11 +232,12 @@ class StockPicking(models.Model):
                         order=order_ref,
                     )
                 )
+            refs = picking._amazon_tracking_refs()
+            packages = len(picking.move_line_ids.result_package_id) or 1
+            if len(refs) > 1 and len(refs) != packages:
+                picking._amazon_tracking_numbers(packages)  # raises, saying why
             info = picking._amazon_carrier_info()
-            if (
-                not info["untracked"]
-                and not (picking.carrier_tracking_ref or "").strip()
-            ):
+            if not info["untracked"] and not refs:
                 raise UserError(
                     _(
                         "%(picking)s ships Amazon order %(order)s with %(carrier)s: "
@@ -604,17 +605,37 @@ class StockPicking(models.Model):
             )
         return packages
 
+    def _amazon_tracking_refs(self):
+        """The picking's tracking numbers: its tracking reference split on commas,
+        semicolons and line breaks (a tracking number may contain spaces)."""
+        self.ensure_one()
+        return [
+            ref.strip()
+            for ref in re.split(r"[,;\n]+", self.carrier_tracking_ref or "")
+            if ref.strip()
+        ]
+
     def _amazon_tracking_numbers(self, count):
         """``count`` tracking numbers, one per package: the picking's tracking
-        references (comma-, semicolon- or space-separated) when there are as many,
-        else the first one for every package."""
+        numbers when there are as many, or its only one for every package.
+
+        :raise UserError: several tracking numbers, but not one per package.
+        """
         self.ensure_one()
-        refs = [
-            ref for ref in re.split(r"[,;\s]+", self.carrier_tracking_ref or "") if ref
-        ]
+        refs = self._amazon_tracking_refs()
         if len(refs) == count:
             return refs
-        return [refs[0] if refs else ""] * count
+        if len(refs) <= 1:
+            return [refs[0] if refs else ""] * count
+        raise UserError(
+            _(
+                "%(picking)s has %(refs)s tracking numbers for %(count)s package(s): "
+                "give one per package, in the order of the packages, or a single one.",
+                picking=self.display_name,
+                refs=len(refs),
+                count=count,
+            )
+        )
 
     def _amazon_confirm_packages(self, client):
         """Orders v0 ``confirmShipment``, one call per package not yet accepted;

@@ -359,11 +359,18 @@ class TestShipments(ShipmentMixin, TransactionCase):
             self._ship(picking, carrier=False, tracking=False)
         with self.assertRaisesRegex(UserError, "enter the tracking number"):
             self._ship(picking, carrier="DHL", tracking=False)
+        # two tracking numbers for one package: which one would Amazon get?
+        with self.assertRaisesRegex(UserError, "2 tracking numbers for 1 package"):
+            self._ship(picking, carrier="DHL", tracking="JJD1, JJD2")
         self.assertNotEqual(picking.state, "done")
         self.assertFalse(picking.amazon_sync_state)
-        # with a tracking number the stock user validates it
-        self._ship(picking, carrier="DHL", tracking="JJD1")
+        # with a tracking number the stock user validates it; spaces belong to it
+        self._ship(picking, carrier="DHL", tracking="JJD 0001 0002")
         self.assertEqual(picking.amazon_sync_state, "pending")
+        self._sync()
+        self.assertEqual(picking.amazon_sync_state, "done")
+        [package] = self._sandbox_order(5)["packages"]
+        self.assertEqual(package["trackingNumber"], "JJD 0001 0002")
 
     def test_carrier_rejected_then_fixed_and_retried(self):
         """A carrier code Amazon does not know: error state with Amazon's message
