@@ -1,5 +1,6 @@
 import logging
 from collections import defaultdict
+from datetime import timedelta
 from decimal import Decimal
 
 from odoo import Command, _, api, fields, models
@@ -36,6 +37,9 @@ MARKETPLACE_FACILITATOR = "MARKETPLACE_FACILITATOR"
 CANCEL_FEED_COLUMNS = ("order-id", "amazon-order-item-code", "cancellation-reason-code")
 FEED_WAITING = ("IN_QUEUE", "IN_PROGRESS")
 BUYER_CANCEL_SUMMARY = "Amazon buyer asked to cancel"
+# A cancellation claimed this long ago, still processing without a feed, was left by
+# a crash between the claim and the feed.
+CANCEL_CLAIM_TIMEOUT = timedelta(minutes=30)
 
 
 class SaleOrder(models.Model):
@@ -134,6 +138,11 @@ class SaleOrder(models.Model):
         readonly=True,
         copy=False,
         help="Amazon order item ids of the seller cancellation, comma-separated.",
+    )
+    amazon_cancel_claimed_at = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="When the cancellation was last claimed for sending (UTC).",
     )
     amazon_cancel_feed_ref = fields.Char(
         string="Cancellation Feed", readonly=True, copy=False
@@ -1064,8 +1073,15 @@ class SaleOrder(models.Model):
         amazon = self.filtered(
             lambda order: order.amazon_account_id and order.state != "cancel"
         )
-        if not amazon or self.env.context.get("amazon_cancel_reason"):
+        if not amazon:
             return super().action_cancel()
+        if amazon != self.filtered(lambda order: order.state != "cancel"):
+            raise UserError(
+                _(
+                    "Cancel Amazon orders apart from other orders: Amazon is told "
+                    "about them, with Amazon's cancel reason."
+                )
+            )
         amazon._amazon_check_cancellable()
         return {
             "type": "ir.actions.act_window",
@@ -1083,6 +1099,9 @@ class SaleOrder(models.Model):
         if not orders:
             raise UserError(_("No buyer asked to cancel these orders."))
         orders._amazon_cancel_from_odoo("BuyerCanceled")
+        orders.activity_ids.filtered(
+            lambda a: a.summary == BUYER_CANCEL_SUMMARY
+        ).action_feedback(feedback=_("Buyer cancellation accepted."))
         return True
 
     def action_amazon_ship_anyway(self):
@@ -1145,32 +1164,43 @@ class SaleOrder(models.Model):
     def _amazon_cancel_from_odoo(self, reason):
         """Cancel FBM Amazon orders in Odoo and queue their seller cancellation.
 
-        The order is canceled at once (no e-mail to the buyer); the wholly unshipped
-        items are queued for the order acknowledgement feed that
-        :meth:`_amazon_sync_cancellations` sends (cron, SYNC CANCELLATIONS). A partly
-        shipped item cannot be canceled on Amazon: the user is told to refund it in
-        Seller Central.
+        Amazon cancels whole unshipped items only. When nothing of the order has
+        shipped, the order is canceled in Odoo at once (no e-mail to the buyer); when
+        part of it has, the order stays confirmed and its wholly unshipped items go
+        down to zero (their open deliveries follow), and the user is told to refund a
+        partly shipped item's rest in Seller Central. The canceled items are queued
+        for the order acknowledgement feed that :meth:`_amazon_sync_cancellations`
+        sends (cron, SYNC CANCELLATIONS).
 
         :param str reason: one of Amazon's cancel reasons (:data:`CANCEL_REASONS`).
-        :raise UserError: see :meth:`_amazon_check_cancellable`.
+        :raise UserError: a locked order, an unknown reason, or see
+            :meth:`_amazon_check_cancellable`.
         """
         if reason not in dict(CANCEL_REASONS):
             raise UserError(_("%s is not one of Amazon's cancel reasons.", reason))
+        if any(order.locked for order in self):
+            raise UserError(_("You cannot cancel a locked order. Unlock it first."))
         self._amazon_check_cancellable()
         for order in self:
             items = order._amazon_cancellable_items()
-            partly = order.order_line.filtered(
-                lambda line: (
-                    line.amazon_item_ref
-                    and line.qty_delivered
-                    and line.qty_delivered < line.product_uom_qty
-                )
+            amazon_lines = order.order_line.filtered("amazon_item_ref")
+            shipped = amazon_lines.filtered("qty_delivered")
+            partly = shipped.filtered(
+                lambda line: line.qty_delivered < line.product_uom_qty
             )
-            order.with_context(
-                amazon_cancel_reason=reason,
-                disable_cancel_warning=True,
-                mail_notify_force_send=False,
-            )._action_cancel()
+            if shipped:
+                order.with_context(mail_notrack=True).write(
+                    {
+                        "order_line": [
+                            Command.update(line.id, {"product_uom_qty": 0})
+                            for line in items
+                        ]
+                    }
+                )
+            else:
+                order.with_context(
+                    disable_cancel_warning=True, mail_notify_force_send=False
+                )._action_cancel()
             order.write(
                 {
                     "amazon_cancel_state": "pending",
@@ -1179,17 +1209,27 @@ class SaleOrder(models.Model):
                     "amazon_cancel_items": ",".join(items.mapped("amazon_item_ref")),
                     "amazon_cancel_feed_ref": False,
                     "amazon_cancel_messages": False,
+                    "amazon_cancel_claimed_at": False,
                     "amazon_canceled_origin": "odoo",
                     "amazon_canceled_by_id": self.env.user.id,
                     "amazon_canceled_date": fields.Datetime.now(),
                 }
             )
-            body = _(
-                "Canceled in Odoo (%(reason)s): %(count)s item(s) will be canceled on "
-                "Amazon, which tells the buyer.",
-                reason=dict(CANCEL_REASONS)[reason],
-                count=len(items),
-            )
+            if shipped:
+                body = _(
+                    "Unshipped items canceled in Odoo (%(reason)s): %(items)s will be "
+                    "canceled on Amazon, which tells the buyer. The order stays "
+                    "confirmed for what already shipped.",
+                    reason=dict(CANCEL_REASONS)[reason],
+                    items=", ".join(items.mapped("name")),
+                )
+            else:
+                body = _(
+                    "Canceled in Odoo (%(reason)s): %(count)s item(s) will be canceled "
+                    "on Amazon, which tells the buyer.",
+                    reason=dict(CANCEL_REASONS)[reason],
+                    count=len(items),
+                )
             if partly:
                 body += " " + _(
                     "Partly shipped items cannot be canceled on Amazon: refund the "
@@ -1240,7 +1280,8 @@ class SaleOrder(models.Model):
                     # Transient: sent again by the next run.
                     _logger.warning("Amazon cancellation feed not sent: %s", error)
                     pending.write({"amazon_cancel_state": "pending"})
-                except AmazonApiError as error:
+                # Anything else is recorded on the orders, never left processing.
+                except Exception as error:  # noqa: BLE001
                     pending._amazon_cancel_failed(str(error))
                 Account._amazon_commit()
             for feed_ref in set(waiting.mapped("amazon_cancel_feed_ref")):
@@ -1262,18 +1303,35 @@ class SaleOrder(models.Model):
 
     @api.model
     def _amazon_claim_cancellations(self, account):
+        """Lock and mark as processing the account's cancellations to send: pending
+        ones, and those a crash left processing without a feed for longer than
+        :data:`CANCEL_CLAIM_TIMEOUT` (sent again: Amazon answers an item already
+        canceled with a warning, which counts as done). Rows another transaction
+        holds are skipped. Not committed here: the caller commits before calling
+        Amazon.
+
+        :return: the claimed ``sale.order`` records.
+        """
         self.env.flush_all()
+        now = fields.Datetime.now()
         self.env.cr.execute(
             """
             SELECT id FROM sale_order
-             WHERE amazon_account_id = %s AND amazon_cancel_state = 'pending'
+             WHERE amazon_account_id = %s
+               AND (amazon_cancel_state = 'pending'
+                    OR (amazon_cancel_state = 'processing'
+                        AND amazon_cancel_feed_ref IS NULL
+                        AND (amazon_cancel_claimed_at IS NULL
+                             OR amazon_cancel_claimed_at < %s)))
              ORDER BY id
              FOR UPDATE SKIP LOCKED
             """,
-            [account.id],
+            [account.id, now - CANCEL_CLAIM_TIMEOUT],
         )
         orders = self.browse([row[0] for row in self.env.cr.fetchall()])
-        orders.write({"amazon_cancel_state": "processing"})
+        orders.write(
+            {"amazon_cancel_state": "processing", "amazon_cancel_claimed_at": now}
+        )
         return orders
 
     def _amazon_send_cancellation_feed(self, client):
@@ -1362,7 +1420,8 @@ class SaleOrder(models.Model):
         return done, failed
 
     def _amazon_cancel_failed(self, message):
-        """Record a cancellation error on the orders, with an activity."""
+        """Record a cancellation error on the orders, with an activity that says
+        what to do: the order is canceled in Odoo but not on Amazon."""
         for order in self:
             order.write(
                 {"amazon_cancel_state": "error", "amazon_cancel_error": message}
@@ -1370,7 +1429,13 @@ class SaleOrder(models.Model):
             order.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=_("Amazon cancellation failed"),
-                note=message,
+                note=_(
+                    "%(message)s Amazon did not cancel: fix the cause and use Retry "
+                    "Amazon Cancellation, or, if the goods must ship after all, set "
+                    "the order back to quotation and confirm it, or refund the buyer "
+                    "in Seller Central.",
+                    message=message,
+                ),
                 user_id=(order.user_id or self.env.user).id,
             )
 

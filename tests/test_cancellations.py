@@ -5,6 +5,8 @@ The sandbox is shared by the tests of the class and never rolled back: each test
 on its own orders, and its clock only moves forward.
 """
 
+from datetime import timedelta
+
 from spapi_sandbox import generator
 
 from odoo.exceptions import UserError
@@ -182,3 +184,94 @@ class TestCancellations(AmazonSandboxCase):
             for entry in self.scenario["orders"]
             if entry["order"]["orderId"] == order_id
         )
+
+    def _ship_first_item(self, order):
+        """Validate the delivery of the order's first item only (backorder kept)."""
+        picking = order.picking_ids
+        first = order.order_line.filtered(
+            lambda line: line.amazon_item_ref and line.product_uom_qty
+        )[0]
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty if move.sale_line_id == first else 0
+            move.picked = move.sale_line_id == first
+        picking.carrier_id = self.env["delivery.carrier"].create(
+            {
+                "name": "Test carrier",
+                "product_id": self.env["product.product"]
+                .create({"name": "Test shipping", "type": "service"})
+                .id,
+            }
+        )
+        picking.carrier_tracking_ref = "TEST-TRACKING-7"
+        action = picking.button_validate()
+        if isinstance(action, dict):  # the backorder wizard
+            Form.from_action(self.env, action).save().process()
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(first.qty_delivered, first.product_uom_qty)
+        return first
+
+    def test_cancel_after_a_partial_shipment_keeps_what_shipped(self):
+        order = next(
+            o
+            for o in self.unshipped_fbm
+            if len(
+                o.order_line.filtered(
+                    lambda line: line.amazon_item_ref and line.product_uom_qty
+                )
+            )
+            > 1
+        )
+        shipped = self._ship_first_item(order)
+        rest = (
+            order.order_line.filtered(
+                lambda line: line.amazon_item_ref and line.product_uom_qty
+            )
+            - shipped
+        )
+        ordered = shipped.product_uom_qty
+        self._cancel_in_odoo(order)
+        # The order stays confirmed for what left; the rest goes to zero.
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(shipped.product_uom_qty, ordered)
+        self.assertEqual(set(rest.mapped("product_uom_qty")), {0})
+        open_pickings = order.picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        )
+        self.assertFalse(open_pickings.move_ids.filtered(lambda m: m.product_uom_qty))
+        self.assertEqual(
+            sorted(order.amazon_cancel_items.split(",")),
+            sorted(rest.mapped("amazon_item_ref")),
+        )
+        self._sync_cancellations(order)
+        self.sandbox.app.advance(FEED_PROCESSING_SECONDS)
+        self._sync_cancellations(order)
+        self.assertEqual(order.amazon_cancel_state, "done")
+        data = self._sandbox_order(order.amazon_order_ref)
+        canceled = {
+            item["orderItemId"]
+            for item in data["orderItems"]
+            if (item.get("cancellation") or {}).get("cancellationExecution")
+        }
+        self.assertEqual(canceled, set(rest.mapped("amazon_item_ref")))
+
+    def test_a_claim_left_by_a_crash_is_sent_after_the_timeout(self):
+        order = self.unshipped_fbm[1]
+        self._cancel_in_odoo(order)
+        Order = self.env["sale.order"]
+        # The worker claimed it, committed, and died before the feed.
+        claimed = Order._amazon_claim_cancellations(order.amazon_account_id)
+        self.assertEqual(claimed, order)
+        self.assertEqual(order.amazon_cancel_state, "processing")
+        self.assertEqual(self._sync_cancellations(order)["sent"], 0, "still fresh")
+        order.amazon_cancel_claimed_at -= timedelta(minutes=31)
+        self.assertEqual(self._sync_cancellations(order)["sent"], 1)
+        self.assertTrue(order.amazon_cancel_feed_ref)
+        self.sandbox.app.advance(FEED_PROCESSING_SECONDS)
+        self._sync_cancellations(order)
+        self.assertEqual(order.amazon_cancel_state, "done")
+
+    def test_amazon_and_other_orders_are_canceled_apart(self):
+        partner = self.env["res.partner"].create({"name": "A shop customer"})
+        other = self.env["sale.order"].create({"partner_id": partner.id})
+        with self.assertRaisesRegex(UserError, "apart from other orders"):
+            (self.unshipped_fbm[2] | other).action_cancel()
