@@ -650,7 +650,11 @@ class SaleOrder(models.Model):
             return amounts, None, "tax" if additive else None
         if additive and tax_amount:
             amounts = _add_tax(amounts, tax_amount, rate, unit)
-        tax = self._amazon_vat_tax(account.company_id, rate) if rate else None
+        tax = (
+            self._amazon_vat_tax(account.company_id, rate, marketplace.country_id)
+            if rate
+            else None
+        )
         return amounts, tax, None
 
     @api.model
@@ -693,20 +697,25 @@ class SaleOrder(models.Model):
         return best if error(best) <= 2 * unit else None
 
     @api.model
-    def _amazon_vat_tax(self, company, rate):
-        """The company's price-included sales tax of ``rate`` percent.
+    def _amazon_vat_tax(self, company, rate, country):
+        """The company's price-included sales tax of ``rate`` percent in ``country``
+        (the marketplace's country: VAT is due where the goods are delivered, e.g.
+        French VAT on amazon.fr under the EU's one-stop shop).
 
-        An existing one is used (the chart of accounts' own VAT tax first); when the
-        company has none, an *Amazon VAT n% incl.* tax is created in its fiscal country,
-        which the accountant can then adjust (accounts, tax grids).
+        An existing tax of that country is used (the chart of accounts' own first);
+        when the company has none, an *Amazon VAT n% incl. (CC)* tax is created in that
+        country (with a tax group of that country), which the accountant can then map
+        (accounts, tax grids, fiscal positions).
 
         :param float rate: in percent, > 0.
+        :param country: the ``res.country`` of the marketplace.
         :return: an ``account.tax``.
         """
         Tax = self.env["account.tax"].sudo().with_company(company)
         tax = Tax.search(
             [
                 ("company_id", "=", company.id),
+                ("country_id", "=", country.id),
                 ("type_tax_use", "=", "sale"),
                 ("amount_type", "=", "percent"),
                 ("amount", "=", rate),
@@ -715,19 +724,36 @@ class SaleOrder(models.Model):
             order="sequence, id",
             limit=1,
         )
-        if not tax:
-            tax = Tax.create(
-                {
-                    "name": _("Amazon VAT %s%% incl.", f"{rate:g}"),
-                    "amount": rate,
-                    "amount_type": "percent",
-                    "type_tax_use": "sale",
-                    "price_include_override": "tax_included",
-                    "company_id": company.id,
-                    "description": f"{rate:g}%",
-                }
-            )
-        return tax
+        if tax:
+            return tax
+        Group = self.env["account.tax.group"].sudo()
+        group = Group.search(
+            [("company_id", "=", company.id), ("country_id", "=", country.id)],
+            limit=1,
+        ) or Group.create(
+            {
+                "name": _("VAT (%s)", country.code),
+                "company_id": company.id,
+                "country_id": country.id,
+            }
+        )
+        return Tax.create(
+            {
+                "name": _(
+                    "Amazon VAT %(rate)s%% incl. (%(country)s)",
+                    rate=f"{rate:g}",
+                    country=country.code,
+                ),
+                "amount": rate,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "price_include_override": "tax_included",
+                "company_id": company.id,
+                "country_id": country.id,
+                "tax_group_id": group.id,
+                "description": f"{rate:g}%",
+            }
+        )
 
     @api.model
     def _amazon_is_additive(self, order_data):

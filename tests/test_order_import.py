@@ -385,6 +385,8 @@ class TestOrderImport(AmazonSandboxCase):
                 self.assertEqual(len(line.tax_id), 1, order_id)
                 self.assertTrue(line.tax_id.price_include)
                 self.assertEqual(line.tax_id.amount, rates[country])
+                # VAT of the marketplace's country (FR and GB both have 20 %).
+                self.assertEqual(line.tax_id.country_id.code, country)
             # Odoo's tax (computed per line from the gross price) is Amazon's to a
             # cent per line.
             lines = len(order.order_line.filtered("tax_id"))
