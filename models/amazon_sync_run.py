@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import AccessError
 
 
 class AmazonSyncRun(models.Model):
@@ -141,7 +142,12 @@ class AmazonSyncFailure(models.Model):
         """Stop retrying these orders: later runs no longer call ``getOrder`` for them
         (an order that Amazon lists again, because it changed, is still imported when it
         then succeeds)."""
-        self.filtered(lambda failure: failure.state == "pending").write(
+        # Amazon Users read failures and may only dismiss them: they cannot write
+        # their state, error or attempts otherwise.
+        self.check_access("read")
+        if not self.env.user.has_group("sale_amazon_connector.group_amazon_user"):
+            raise AccessError(_("Only Amazon users can dismiss failed orders."))
+        self.filtered(lambda failure: failure.state == "pending").sudo().write(
             {"state": "dismissed"}
         )
         return True

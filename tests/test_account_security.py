@@ -102,6 +102,23 @@ class TestAccountSecurity(AmazonCommon):
         lines = self.env["amazon.account.marketplace"].with_user(user_a).search([])
         self.assertFalse(lines & account_b.account_marketplace_ids)
 
+    def test_amazon_user_dismisses_failures_but_cannot_rewrite_them(self):
+        failure = self.env["amazon.sync.failure"].create(
+            {
+                "account_id": self.account.id,
+                "amazon_order_ref": "302-1234567-1234567",
+                "error": "UserError: broken",
+            }
+        )
+        as_user = failure.with_user(self.amazon_user)
+        for values in ({"state": "resolved"}, {"attempts": 0}, {"error": "fine"}):
+            with self.assertRaises(AccessError):
+                as_user.write(values)
+        as_user.action_dismiss()
+        self.assertEqual(failure.state, "dismissed")
+        with self.assertRaises(AccessError):
+            failure.with_user(self.plain_user).action_dismiss()
+
 
 @tagged("post_install", "-at_install")
 class TestSecretsAndRules(AmazonCommon):
