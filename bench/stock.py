@@ -3,7 +3,8 @@
 A fresh database (bench/stock.sh) gets one Amazon account pointed at an in-process
 sandbox (frozen clock) whose seller lists BENCH_STOCK_OFFERS (1,000) SKUs on its home
 marketplace, 1,000 storable products with deterministic on-hand quantities in the FBM
-warehouse, and one FBM offer per SKU. Three pushes run through the cron record
+warehouse, and one FBM offer per SKU, marked for stock sync with the account's
+*Mark FBM Offers* button. Three pushes run through the cron record
 "Amazon: push FBM stock" (each: the push, 61 sandbox seconds for Amazon to process
 the feed, the push again, which reads the processing report):
 
@@ -105,6 +106,8 @@ def configure(env, scenario, seller, skus, url):
             for product in products
         ]
     )
+    # offers are not marked for FBM stock sync by default: the account's button
+    account.action_amazon_mark_fbm_offers()
     return account, products
 
 

@@ -24,11 +24,14 @@ are followed first, on every run, and the cron comes back
 ``getInventorySummaries`` of one marketplace per fulfillment network (Amazon pools
 FBA stock across the marketplaces of a network: their quantities are the same
 units, never added up), every page read before anything is written (page tokens
-live 30 s); the fulfillable quantity of each SKU with an FBA offer line in that
-network becomes the counted quantity of its product in the Amazon location of that
-marketplace: proposed as an inventory count (Inventory > Physical Inventory), or
-applied when the account says so. SKUs Amazon reports that Odoo cannot place are
-listed on the account, never guessed.
+live 30 s); the fulfillable quantity plus the units reserved for pending customer
+orders of each SKU with an FBA offer line in that network becomes the counted
+quantity of its product in the network's Amazon location: proposed as an inventory
+count (Inventory > Physical Inventory), or applied when the account says so. The
+synchronized marketplaces of a network must share one Amazon location (FBA orders
+move stock out of their own marketplace's location): otherwise the read is refused
+before any call. SKUs Amazon reports that Odoo cannot place are listed on the
+account, never guessed.
 """
 
 import json
@@ -182,6 +185,21 @@ class AmazonAccount(models.Model):
             },
         }
 
+    def action_amazon_mark_fbm_offers(self):
+        """*Mark FBM Offers* button: mark ``stock_sync`` every offer of the
+        account that is FBM on a marketplace and sells a storable product (not the
+        default one). Offers are never marked by themselves: an offer the order
+        import creates waits for this button or *Sync FBM Stock* on the offers.
+
+        :return: a notification with the count, then a reload.
+        """
+        offers = (
+            self.env["amazon.offer.marketplace"]
+            .search([("account_id", "in", self.ids), ("channel", "=", "fbm")])
+            .offer_id
+        )
+        return offers.action_amazon_stock_sync_mark()
+
     @api.model
     def _cron_sync_fbm_stock(self):
         """Cron entry point (hourly): :meth:`_sync_fbm_stock` for every account that
@@ -202,8 +220,8 @@ class AmazonAccount(models.Model):
         (:meth:`_sync_fba_stock`).
 
         :return: a notification with the counts.
-        :raise UserError: the account does not read FBA stock, or Amazon refused
-            the read.
+        :raise UserError: the account does not read FBA stock, marketplaces of one
+            network have different Amazon locations, or Amazon refused the read.
         """
         self.check_access("read")
         totals = defaultdict(int)
@@ -246,10 +264,23 @@ class AmazonAccount(models.Model):
     @api.model
     def _cron_sync_fba_stock(self):
         """Cron entry point (daily): :meth:`_sync_fba_stock` for every account that
-        reads FBA stock; a failure is logged and the next account goes on."""
+        reads FBA stock; a failure is logged and the next account goes on (a
+        refused configuration is also posted on the account)."""
         for account in self.search([("fba_stock_sync_enabled", "=", True)]):
             try:
                 account._sync_fba_stock()
+            except UserError as error:
+                _logger.warning(
+                    "Amazon FBA stock read of account %s refused: %s",
+                    account.id,
+                    error,
+                )
+                if not self._amazon_in_test():
+                    self.env.cr.rollback()
+                account.message_post(
+                    body=_("FBA inventory not read: %s", error.args[0])
+                )
+                self._amazon_commit()
             except Exception:
                 _logger.exception(
                     "Amazon FBA stock read of account %s failed", account.id
@@ -648,8 +679,10 @@ class AmazonAccount(models.Model):
     def _sync_fba_stock(self, client=None):
         """Read Amazon's FBA inventory (FBA Inventory ``getInventorySummaries``, one
         marketplace per network, every page read first) and bring the Amazon
-        location of each network's marketplace to Amazon's fulfillable quantities:
-        inventory counts proposed, or applied with ``fba_stock_apply``.
+        location of each network to Amazon's quantities (see
+        :meth:`_amazon_fba_targets`): inventory counts proposed, or applied with
+        ``fba_stock_apply``. The Amazon location of a network is the one of its
+        synchronized marketplaces (:meth:`_amazon_fba_network_locations`).
 
         The quantity of a product is the sum over its FBA SKUs in the network (two
         SKUs of one product are two stocks at Amazon); a product with an FBA offer
@@ -665,8 +698,11 @@ class AmazonAccount(models.Model):
         :rtype: dict
         :raise AmazonApiError: Amazon refused or failed the read (nothing is
             written then).
+        :raise UserError: marketplaces of one network have different Amazon
+            locations (before any call).
         """
         self.ensure_one()
+        locations = self._amazon_fba_network_locations()
         own_client = client is None
         client = client or self._get_sp_api_client()
         result = {"networks": 0, "skus": 0, "adjusted": 0, "unknown": 0}
@@ -684,10 +720,9 @@ class AmazonAccount(models.Model):
                 result["skus"] += len(summaries)
                 targets, missing = self._amazon_fba_targets(network, summaries)
                 unknown += missing
-                location = (
-                    self._get_location(marketplace) or self._amazon_default_location()
+                result["adjusted"] += self._amazon_count_fba_stock(
+                    locations[network], targets
                 )
-                result["adjusted"] += self._amazon_count_fba_stock(location, targets)
         finally:
             if own_client:
                 client.close()
@@ -712,8 +747,64 @@ class AmazonAccount(models.Model):
         self._amazon_commit()
         return result
 
+    def _amazon_fba_network_locations(self):
+        """The Amazon location of each FBA network of the synchronized marketplaces:
+        the one FBA orders of its marketplaces move stock out of (the marketplace's
+        override, else the account's, else the company's *Amazon* location, as
+        ``sale.order._amazon_create_fba_moves``).
+
+        Amazon pools a network's stock: one count cannot be split between
+        locations, so the marketplaces of a network must share one.
+
+        :return: ``{network: stock.location}``.
+        :rtype: dict
+        :raise UserError: marketplaces of one network resolve to different
+            locations.
+        """
+        self.ensure_one()
+        by_network = defaultdict(dict)
+        default = None
+        for marketplace in self._get_synced_marketplaces().sorted("id"):
+            location = self._get_location(marketplace)
+            if not location:
+                default = default or self._amazon_default_location()
+                location = default
+            by_network[self._amazon_fba_network(marketplace)][marketplace] = location
+        locations = {}
+        for network, per_marketplace in sorted(by_network.items()):
+            distinct = set(per_marketplace.values())
+            if len(distinct) > 1:
+                raise UserError(
+                    _(
+                        "%(account)s: Amazon pools the FBA stock of the %(network)s "
+                        "network, but its marketplaces use different Amazon stock "
+                        "locations (%(locations)s). Give them the same Amazon Stock "
+                        "Location on the account's marketplaces before reading FBA "
+                        "stock.",
+                        account=self.name,
+                        network=network,
+                        locations=", ".join(
+                            f"{marketplace.name}: {location.display_name}"
+                            for marketplace, location in per_marketplace.items()
+                        ),
+                    )
+                )
+            locations[network] = distinct.pop()
+        return locations
+
     def _amazon_fba_targets(self, network, summaries):
-        """Amazon's fulfillable quantity per product for one network.
+        """Amazon's quantity per product for one network: the units in Odoo's
+        Amazon location as long as Odoo is in step.
+
+        That is ``fulfillableQuantity`` plus
+        ``reservedQuantity.pendingCustomerOrderQuantity``: Amazon's fulfillable
+        quantity already excludes the units reserved for customer orders not yet
+        shipped, but Odoo still holds them: FBA orders are imported once SHIPPED,
+        and that import moves them out of the Amazon location. Counting only the
+        fulfillable units would take them out twice (the count now, the order's
+        move later), leaving Odoo short until the next count. The other reserved
+        units (transshipment, FC processing), inbound, researching and
+        unfulfillable units are not counted.
 
         :param str network: the network the summaries are of.
         :param list summaries: Amazon's ``InventorySummary`` dicts (with details).
@@ -761,7 +852,10 @@ class AmazonAccount(models.Model):
                 unknown.append(f"{sku} ({reason})")
                 continue
             details = summary.get("inventoryDetails") or {}
-            targets[offer.product_id] += int(details.get("fulfillableQuantity") or 0)
+            reserved = details.get("reservedQuantity") or {}
+            targets[offer.product_id] += int(
+                details.get("fulfillableQuantity") or 0
+            ) + int(reserved.get("pendingCustomerOrderQuantity") or 0)
         return dict(targets), unknown
 
     def _amazon_count_fba_stock(self, location, targets):

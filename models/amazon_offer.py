@@ -14,10 +14,12 @@ class AmazonOffer(models.Model):
     marketplace, whether the SKU is fulfilled by Amazon (FBA) or by the merchant (FBM).
 
 
-    Stock (``amazon_account_stock.py``): an offer with ``stock_sync`` has the free
-    quantity of its product pushed to Amazon on each marketplace where it is FBM, as
-    the Amazon ``product_type`` of its listing; each marketplace line keeps what was
-    sent and what Amazon answered.
+    Stock (``amazon_account_stock.py``): an offer marked ``stock_sync`` (off by
+    default: a new offer, e.g. one the order import creates, is never pushed until
+    someone marks it, with *Sync FBM Stock* on selected offers or *Mark FBM Offers* on
+    the account) has the free quantity of its product pushed to Amazon on each
+    marketplace where it is FBM, as the Amazon ``product_type`` of its listing; each
+    marketplace line keeps what was sent and what Amazon answered.
     """
 
     _name = "amazon.offer"
@@ -53,10 +55,12 @@ class AmazonOffer(models.Model):
     )
     stock_sync = fields.Boolean(
         string="Sync FBM Stock",
-        default=True,
+        default=False,
+        tracking=True,
         help="Push the free quantity of the product to Amazon on the marketplaces "
         "where this SKU is fulfilled by the merchant (when the account pushes FBM "
-        "stock). Never on FBA marketplaces.",
+        "stock). Never on FBA marketplaces. Off for new offers: an offer is only "
+        "pushed once marked.",
     )
     is_storable = fields.Boolean(related="product_id.is_storable")
 
@@ -111,6 +115,47 @@ class AmazonOffer(models.Model):
         elif line.channel != channel:
             line.channel = channel
         return offer.product_id
+
+    def action_amazon_stock_sync_mark(self):
+        """*Sync FBM Stock* on selected offers: mark those whose product is storable
+        and not the default *Amazon Sale* product (the others could never be
+        pushed and are left as they are).
+
+        :return: a notification with the counts, then a reload.
+        """
+        markable = self.filtered(
+            lambda offer: offer.is_storable and not offer.is_default_product
+        )
+        markable.filtered(lambda offer: not offer.stock_sync).stock_sync = True
+        return self._amazon_stock_sync_notification(
+            _(
+                "%(marked)s offer(s) marked for FBM stock sync; %(skipped)s left "
+                "unmarked (product not storable, or the default product).",
+                marked=len(markable),
+                skipped=len(self - markable),
+            )
+        )
+
+    def action_amazon_stock_sync_unmark(self):
+        """*Stop FBM Stock Sync* on selected offers: their quantity is no longer
+        pushed (Amazon keeps the last quantity it accepted)."""
+        self.filtered("stock_sync").stock_sync = False
+        return self._amazon_stock_sync_notification(
+            _("%s offer(s) no longer push their FBM stock.", len(self))
+        )
+
+    @api.model
+    def _amazon_stock_sync_notification(self, message):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "title": _("Amazon FBM stock"),
+                "message": message,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def _get_amazon_product_type(self):
         """The product type the listings feed sends for this offer: its own, else

@@ -6,9 +6,11 @@ whether Amazon (``AMAZON_EU``) or the merchant (``DEFAULT``) fulfills it, and wh
 FBA inventory Amazon pools across the EU network. The seller's offers are set up from
 those listings (SKU, channel per marketplace, product type), as a seller maps them;
 the account synchronizes two marketplaces of the network: one where a mixed SKU is
-FBM and one where it is FBA. What Amazon was told is read back from the sandbox (its
-listings, the feed documents it received, its call log); nothing sleeps: the sandbox
-clock is frozen and moved by the tests, the adapter's clock is a fake one.
+FBM and one where it is FBA. Offers are not marked for FBM stock sync by default: the
+setup marks them with the account's *Mark FBM Offers* button. What Amazon was told is
+read back from the sandbox (its listings, the feed documents it received, its call
+log); nothing sleeps: the sandbox clock is frozen and moved by the tests, the
+adapter's clock is a fake one.
 """
 
 import json
@@ -72,6 +74,7 @@ class TestStockSync(AmazonSandboxCase):
         for line in cls.account.account_marketplace_ids:
             line.sync_enabled = line.marketplace_id in (cls.mp_fbm | cls.mp_fba)
         cls.account.write({"stock_sync_enabled": True, "fba_stock_sync_enabled": True})
+        cls.account.action_amazon_mark_fbm_offers()
         cls.warehouse = cls.account.warehouse_id
         service = cls.env["product.product"].create(
             {"name": "Shipping", "type": "service"}
@@ -234,6 +237,15 @@ class TestStockSync(AmazonSandboxCase):
         self.assertEqual(settled["waiting"], 0, "every feed was read to its report")
         return counts
 
+    @staticmethod
+    def _fba_units(record):
+        """The units Odoo holds at Amazon for an inventory record: fulfillable plus
+        reserved for pending customer orders (not shipped, so not imported)."""
+        reserved = record.get("reservedQuantity") or {}
+        return record["fulfillableQuantity"] + reserved.get(
+            "pendingCustomerOrderQuantity", 0
+        )
+
     def _read_fba(self):
         """Read the FBA inventory, a second after the last read (the usage plan
         allows 2 calls a second, burst 2, on the frozen sandbox clock)."""
@@ -326,6 +338,7 @@ class TestStockSync(AmazonSandboxCase):
                 "account_id": self.account.id,
                 "sku": "EU-NOT-LISTED",
                 "product_id": product.id,
+                "stock_sync": True,
                 "marketplace_line_ids": [
                     (0, 0, {"marketplace_id": self.mp_fbm.id, "channel": "fbm"})
                 ],
@@ -408,7 +421,10 @@ class TestStockSync(AmazonSandboxCase):
         sku = self.mixed_sku
         fba_units = 40
         self.sandbox.app.set_inventory(
-            self.seller_id, sku, fulfillableQuantity=fba_units
+            self.seller_id,
+            sku,
+            fulfillableQuantity=fba_units - 3,
+            reservedQuantity={"pendingCustomerOrderQuantity": 3},
         )
         inside = self.env["stock.location"].create(
             {
@@ -431,7 +447,201 @@ class TestStockSync(AmazonSandboxCase):
         self._push_and_settle()
         self.assertEqual(self._listing(sku, self.mp_fbm)["quantity"], 0)
 
+    def test_unmarked_offer_never_pushed(self):
+        """An offer not marked Sync FBM Stock is never pushed, whatever its stock:
+        neither one the order import creates (off by default) nor one unmarked by
+        Stop FBM Stock Sync; Sync FBM Stock marks storable offers only, and a
+        marked offer is then pushed."""
+        product = self.env["product.product"].create(
+            {"name": "New SKU", "default_code": "EU-NEW-SKU", "is_storable": True}
+        )
+        self.assertEqual(
+            self.env["amazon.offer"]._amazon_get_product(
+                self.account,
+                self.mp_fbm,
+                {"product": {"sellerSku": "EU-NEW-SKU"}},
+                {"fulfillment": {"fulfilledBy": "MERCHANT"}},
+            ),
+            product,
+        )
+        new = self.env["amazon.offer"].search(
+            [("account_id", "=", self.account.id), ("sku", "=", "EU-NEW-SKU")]
+        )
+        self.assertEqual(new.marketplace_line_ids.channel, "fbm")
+        self.assertFalse(new.stock_sync, "a new offer is not marked")
+        self.env["stock.quant"]._update_available_quantity(
+            product, self.warehouse.lot_stock_id, 4
+        )
+        mixed = self.offers[self.mixed_sku]
+        self.assertTrue(mixed.stock_sync, "marked by the account's button")
+        mixed.action_amazon_stock_sync_unmark()
+        self.assertFalse(mixed.stock_sync)
+        self._set_stock(self.mixed_sku, 9)
+        listed = self._listing(self.mixed_sku, self.mp_fbm).get("quantity")
+
+        counts = self._push_and_settle()
+        self.assertGreater(counts["sent"], 0, "the marked offers are pushed")
+        lines = self.account._amazon_fbm_lines()
+        self.assertNotIn(new, lines.offer_id)
+        self.assertNotIn(mixed, lines.offer_id)
+        pushed = {
+            message["sku"]
+            for _marketplaces, messages in self._listings_feeds().values()
+            for message in messages
+        }
+        self.assertFalse(pushed & {"EU-NEW-SKU", self.mixed_sku}, pushed)
+        self.assertFalse(new.marketplace_line_ids.stock_state)
+        self.assertFalse(self._line(self.mixed_sku, self.mp_fbm).stock_state)
+        self.assertEqual(
+            self._listing(self.mixed_sku, self.mp_fbm).get("quantity"), listed
+        )
+
+        # Sync FBM Stock marks the storable offers only; the mixed SKU is pushed
+        service = self.env["product.product"].create(
+            {"name": "Gift wrap", "default_code": "EU-WRAP", "type": "service"}
+        )
+        wrap = self.env["amazon.offer"].create(
+            {"account_id": self.account.id, "sku": "EU-WRAP", "product_id": service.id}
+        )
+        action = (mixed | wrap).action_amazon_stock_sync_mark()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertTrue(mixed.stock_sync)
+        self.assertFalse(wrap.stock_sync)
+        self.assertEqual(self._push_and_settle()["sent"], 1)
+        self.assertEqual(self._listing(self.mixed_sku, self.mp_fbm)["quantity"], 9)
+
     # --- FBA in ------------------------------------------------------------ #
+
+    def test_fba_pending_customer_orders_counted(self):
+        """Units reserved for pending customer orders are still in Odoo's Amazon
+        location (FBA orders are imported once shipped): the count is fulfillable
+        plus pending; once the order ships, its import moves them out and the next
+        read finds Odoo in step (nothing subtracted twice). Other reserved units
+        are not counted."""
+        entry = next(
+            (
+                e["order"]
+                for e in self.scenario["orders"]
+                if e["sellerId"] == self.seller_id
+                and e["order"]["fulfillment"]["fulfilledBy"] == "AMAZON"
+                and e["order"]["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
+                and e["order"]["salesChannel"]["marketplaceId"]
+                in (self.fbm_ref, self.fba_ref)
+                and all(
+                    item["product"]["sellerSku"] in self.offers
+                    for item in e["order"]["orderItems"]
+                )
+            ),
+            None,
+        )
+        self.assertTrue(entry, f"seed {SEED}: no shipped FBA order to test with")
+        ordered = {}
+        for item in entry["orderItems"]:
+            sku = item["product"]["sellerSku"]
+            ordered[sku] = ordered.get(sku, 0) + item["quantityOrdered"]
+        fulfillable = 20
+        # before shipping: Amazon reserves the ordered units for the order
+        for sku, quantity in ordered.items():
+            self.sandbox.app.set_inventory(
+                self.seller_id,
+                sku,
+                fulfillableQuantity=fulfillable,
+                reservedQuantity={
+                    "pendingCustomerOrderQuantity": quantity,
+                    "pendingTransshipmentQuantity": 1,
+                    "fcProcessingQuantity": 2,
+                },
+            )
+        self.account.fba_stock_apply = True
+        self._read_fba()
+        location = self.account.location_id
+        for sku, quantity in ordered.items():
+            self.assertEqual(
+                self._product(sku).with_context(location=location.id).qty_available,
+                fulfillable + quantity,
+                f"{sku}: fulfillable + pending customer orders",
+            )
+
+        # shipped: Amazon's reservation ends, the import moves the units out
+        for sku in ordered:
+            self.sandbox.app.set_inventory(
+                self.seller_id,
+                sku,
+                fulfillableQuantity=fulfillable,
+                reservedQuantity={"pendingCustomerOrderQuantity": 0},
+            )
+        self.account._import_order_by_ref(entry["orderId"], client=self.client)
+        self.assertTrue(self._sale_order(entry["orderId"]))
+        self.env["product.product"].invalidate_model(["qty_available"])
+        for sku in ordered:
+            self.assertEqual(
+                self._product(sku).with_context(location=location.id).qty_available,
+                fulfillable,
+                sku,
+            )
+        self.assertEqual(self._read_fba()["adjusted"], 0, "Odoo was in step")
+
+    def test_fba_network_locations_differ_refused(self):
+        """Marketplaces of one network whose FBA orders move stock out of different
+        Amazon locations: the pooled count cannot be placed, so the read is refused
+        before any call (button: a UserError naming the locations; cron: a message
+        on the account), nothing counted; once they share a location, it is counted
+        there."""
+        Location = self.env["stock.location"]
+        parent = self.env.ref("stock.stock_location_locations")
+        other = Location.create(
+            {"name": "Amazon ES", "usage": "internal", "location_id": parent.id}
+        )
+        account_location = (
+            self.account._get_location(self.mp_fbm)
+            or self.account._amazon_default_location()
+        )
+        self.account._get_marketplace_line(self.mp_fba).location_id = other
+        self.account.fba_stock_apply = True
+        self.sandbox.app.clear_calls()
+        with self.assertRaisesRegex(
+            UserError, "different Amazon stock locations"
+        ) as cm:
+            self.account.action_sync_fba_stock()
+        self.assertIn(other.display_name, str(cm.exception))
+        self.assertIn(account_location.display_name, str(cm.exception))
+        self.env["amazon.account"]._cron_sync_fba_stock()
+        self.assertEqual(self._calls("getInventorySummaries"), 0)
+        self.assertFalse(self.account.fba_stock_last_sync)
+        self.assertIn(
+            "FBA inventory not read",
+            self.account.message_ids[:1].body,
+        )
+        products = self.env["product.product"].union(
+            *(self._product(sku) for sku in self.inventory)
+        )
+        self.assertFalse(
+            self.env["stock.quant"].search(
+                [
+                    ("product_id", "in", products.ids),
+                    ("location_id", "in", (other | account_location).ids),
+                ]
+            )
+        )
+
+        # one location for the network: counted there, once
+        self.account._get_marketplace_line(self.mp_fbm).location_id = other
+        self._read_fba()
+        self.assertEqual(
+            self._calls("getInventorySummaries"), math.ceil(len(self.inventory) / 50)
+        )
+        for sku, record in self.inventory.items():
+            product = self._product(sku)
+            self.assertEqual(
+                product.with_context(location=other.id).qty_available,
+                self._fba_units(record),
+                sku,
+            )
+            self.assertEqual(
+                product.with_context(location=account_location.id).qty_available, 0
+            )
+
+    # --- entry points ------------------------------------------------------ #
 
     def test_fba_summaries_adjust_amazon_location(self):
         """Amazon's fulfillable quantities become the Amazon location's quantities:
@@ -456,7 +666,7 @@ class TestStockSync(AmazonSandboxCase):
         for sku, record in self.inventory.items():
             self.assertEqual(
                 self._product(sku).with_context(location=location.id).qty_available,
-                record["fulfillableQuantity"],
+                self._fba_units(record),
                 sku,
             )
         self.assertIn("EU-UNKNOWN-SKU", self.account.fba_unknown_skus)
@@ -472,9 +682,11 @@ class TestStockSync(AmazonSandboxCase):
 
         # proposal mode: the count waits for a person to apply it
         sku = min(self.inventory)
-        before = self.inventory[sku]["fulfillableQuantity"]
+        before = self._fba_units(self.inventory[sku])
         self.sandbox.app.set_inventory(
-            self.seller_id, sku, fulfillableQuantity=before + 11
+            self.seller_id,
+            sku,
+            fulfillableQuantity=self.inventory[sku]["fulfillableQuantity"] + 11,
         )
         self.account.fba_stock_apply = False
         self.assertEqual(self._read_fba()["adjusted"], 1)
@@ -487,8 +699,6 @@ class TestStockSync(AmazonSandboxCase):
         )
         self.assertTrue(quant.inventory_quantity_set)
         self.assertEqual(quant.inventory_quantity, before + 11)
-
-    # --- entry points ------------------------------------------------------ #
 
     def test_buttons_and_crons(self):
         """The buttons need their switch; the crons run every account that has it
