@@ -1,7 +1,7 @@
 import logging
 
 from odoo import _, api, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -46,40 +46,139 @@ class SaleOrder(models.Model):
         automatically, pay them on the account's Amazon Payments journal.
 
         Runs as superuser (the account's settings, set by an Amazon manager, decide;
-        the sync may run as a user without invoicing rights). All orders are invoiced
-        in one batch; when that fails, order by order, each in its own savepoint: an
-        order that cannot be invoiced gets a note in its chatter and stays to invoice,
-        and the import goes on.
+        the sync may run as a user without invoicing rights). Invoicing, then payment,
+        each run for all orders in one savepoint; when that fails, order by order, each
+        in its own savepoint. Whatever the error, it never reaches the caller (the
+        import, or the validation of a delivery): an order that cannot be invoiced (or
+        whose invoice cannot be paid) gets a note in its chatter, is flagged for
+        review with the reason and stays as it was; the others go on.
 
         :return: the posted ``account.move`` invoices.
         """
-        due = self.sudo().filtered(lambda o: o._amazon_is_auto_invoiceable())
-        if not due:
-            return self.env["account.move"]
+        invoices = self.env["account.move"]
         try:
             with self.env.cr.savepoint():
-                return due._amazon_invoice_and_pay()
-        except (UserError, ValidationError):
-            _logger.info("Amazon batch invoicing failed; invoicing order by order")
-        invoices = self.env["account.move"]
-        for order in due:
-            try:
-                with self.env.cr.savepoint():
-                    invoices |= order._amazon_invoice_and_pay()
-            except (UserError, ValidationError) as error:
-                order.message_post(
-                    body=_(
-                        "The automatic invoice of this Amazon order failed: %s",
-                        error.args[0] if error.args else error,
-                    )
-                )
+                due = self.sudo().filtered(lambda o: o._amazon_is_auto_invoiceable())
+        # Invoicing must never make the import (or a delivery) fail.
+        except Exception as error:  # noqa: BLE001
+            for order in self.sudo():
+                order._amazon_auto_invoice_failed(_("automatic invoice"), error)
+            return invoices
+        if not due:
+            return invoices
+        invoices = due._amazon_in_savepoints(
+            lambda orders: orders._amazon_invoice_and_post(), _("automatic invoice")
+        )
+        to_pay = due.filtered(
+            lambda order: (
+                order.amazon_account_id.auto_payment and order.invoice_ids & invoices
+            )
+        )
+        if to_pay:
+            to_pay._amazon_in_savepoints(
+                lambda orders: orders._amazon_pay_invoices(invoices),
+                _("automatic payment"),
+            )
         return invoices
 
-    def _amazon_invoice_and_pay(self):
-        """Invoice these orders (one invoice each), post, and register the payments of
-        the accounts with ``auto_payment`` on their payment journal."""
+    def _amazon_in_savepoints(self, step, what):
+        """``step(self)`` in a savepoint; when it raises (any error), ``step(order)``
+        for each order in its own savepoint, flagging those that fail (see
+        :meth:`_amazon_auto_invoice_failed`).
+
+        :param step: a function of a ``sale.order`` recordset returning an
+            ``account.move`` recordset.
+        :param str what: what ``step`` does, for the note (e.g. "automatic invoice").
+        :return: the union of what the successful calls returned.
+        """
+        try:
+            with self.env.cr.savepoint():
+                return step(self)
+        # Any error: retried order by order below, each failure flagged on its order.
+        except Exception as error:  # noqa: BLE001
+            if len(self) == 1:
+                self._amazon_auto_invoice_failed(what, error)
+                return self.env["account.move"]
+            _logger.info(
+                "Amazon %s of %s orders failed in batch (%s); retrying order by order",
+                what,
+                len(self),
+                type(error).__name__,
+            )
+        moves = self.env["account.move"]
+        for order in self:
+            try:
+                with self.env.cr.savepoint():
+                    moves |= step(order)
+            # Any error is recorded on the order, the others go on.
+            except Exception as error:  # noqa: BLE001
+                order._amazon_auto_invoice_failed(what, error)
+        return moves
+
+    def _amazon_auto_invoice_failed(self, what, error):
+        """Record that ``what`` (the automatic invoice or payment) of this order
+        failed with ``error``: a note in its chatter, the order flagged for review with
+        the reason; the log names the order (its Amazon id) and the error's type only,
+        never the message (it may quote the buyer's name or address)."""
+        self.ensure_one()
+        _logger.warning(
+            "Amazon order %s (sale.order %s): %s failed (%s); order flagged for review",
+            self.amazon_order_ref,
+            self.id,
+            what,
+            type(error).__name__,
+        )
+        if isinstance(error, UserError):
+            detail = error.args[0] if error.args else str(error)
+        else:
+            detail = f"{type(error).__name__}: {error}"
+        reason = _(
+            "The %(what)s of this Amazon order failed: %(detail)s",
+            what=what,
+            detail=detail,
+        )
+        try:
+            with self.env.cr.savepoint():
+                self.write(
+                    {
+                        "amazon_needs_review": True,
+                        "amazon_review_reason": "\n".join(
+                            dict.fromkeys(
+                                [
+                                    *(self.amazon_review_reason or "").splitlines(),
+                                    reason,
+                                ]
+                            )
+                        ),
+                    }
+                )
+                self.message_post(body=reason, subtype_xmlid="mail.mt_note")
+        # Even the note must not make the import fail; the log above stays.
+        except Exception as note_error:  # noqa: BLE001
+            _logger.warning(
+                "Amazon order %s: the failure of its %s could not be recorded (%s)",
+                self.amazon_order_ref,
+                what,
+                type(note_error).__name__,
+            )
+
+    def _amazon_invoice_and_post(self):
+        """Invoice these orders (one invoice each) and post the invoices.
+
+        :return: the posted ``account.move`` invoices.
+        """
         invoices = self.with_context(mail_notrack=True)._create_invoices()
         invoices.action_post()
+        return invoices
+
+    def _amazon_pay_invoices(self, invoices):
+        """Register the payments of those of ``invoices`` that belong to these orders,
+        on their account's payment journal.
+
+        :return: the paid ``account.move`` invoices.
+        :raise UserError: an account without payment journal.
+        """
+        invoices = self.invoice_ids & invoices
         for account in invoices.amazon_account_id.filtered("auto_payment"):
             journal = account.payment_journal_id
             if not journal:

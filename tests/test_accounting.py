@@ -10,13 +10,17 @@ comes from the scenario's manifest (grand totals, facilitator tax) and the curre
 rates set here, never from what Odoo computed.
 """
 
+import copy
 from datetime import date
 from decimal import Decimal
+from unittest.mock import patch
 
 from spapi_sandbox import generator, manifest
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
+from odoo.tools import date_utils
 
 from .common import AmazonSandboxCase
 
@@ -277,6 +281,90 @@ class TestAccounting(AmazonSandboxCase):
         # The NA account does not invoice automatically.
         self.assertFalse(self._orders(self._ids(self.na, channel="FBA")).invoice_ids)
 
+    def _fe_order_copy(self, order_id, suffix):
+        """The sandbox's FE order ``order_id`` under a new Amazon order id (never
+        imported yet)."""
+        data = copy.deepcopy(self.orders_data[order_id])
+        data["orderId"] = f"{order_id[:-4]}{suffix}"
+        return data
+
+    def _assert_flagged(self, order, text):
+        self.assertTrue(order.amazon_needs_review, order.amazon_order_ref)
+        self.assertIn(text, order.amazon_review_reason)
+        self.assertTrue(
+            order.message_ids.filtered(lambda m: text in (m.body or "")),
+            "a note in the order's chatter",
+        )
+
+    def test_invoicing_error_never_fails_the_import(self):
+        """Auto-invoicing raising an error that is no UserError (here a RuntimeError
+        from ``_create_invoices``): the FE FBA orders are still imported — by the
+        page's batch and by the one-order path — confirmed and delivered, recorded
+        as created (no sync failure, no retry), not invoiced, flagged for review with
+        the reason and a note; the same error while validating an FBM delivery leaves
+        the delivery done and flags the order. A payment error leaves the invoice
+        posted and unpaid, and flags the order."""
+        SaleOrder = type(self.env["sale.order"])
+        fba_id = self._ids(self.fe, channel="FBA")[0]
+        batch_data = [self._fe_order_copy(fba_id, n) for n in ("9001", "9004")]
+        one_data = self._fe_order_copy(fba_id, "9002")
+        run = self.env["amazon.sync.run"].create({"account_id": self.fe.id})
+        failures = self.env["amazon.sync.failure"]
+        with patch.object(
+            SaleOrder, "_create_invoices", side_effect=RuntimeError("ledger offline")
+        ) as create_invoices:
+            created = self.fe._import_new_orders_batch(run, batch_data)
+            result = self.fe._import_one_order(run, one_data)
+        # Batch of 2, then each of the 2 alone; then the one-order import.
+        self.assertEqual(create_invoices.call_count, 4)
+        self.assertEqual(created, {data["orderId"] for data in batch_data})
+        self.assertEqual(result, "created")
+        for data in (*batch_data, one_data):
+            order = self._orders([data["orderId"]])
+            self.assertEqual(order.state, "sale")
+            self.assertEqual(order.amazon_account_id, self.fe)
+            self.assertEqual(order.invoice_status, "to invoice")
+            self.assertFalse(order.invoice_ids)
+            self._assert_flagged(order, "RuntimeError: ledger offline")
+            self.assertFalse(
+                failures.search([("amazon_order_ref", "=", data["orderId"])])
+            )
+
+        # FBM: the delivery is validated although invoicing fails.
+        order = self._orders(self._ids(self.fe, channel="FBM", status="UNSHIPPED")[1:])
+        picking = order.picking_ids
+        service = self.env["product.product"].create(
+            {"name": "Shipping", "type": "service"}
+        )
+        picking.carrier_id = self.env["delivery.carrier"].create(
+            {"name": "Yamato", "product_id": service.id, "delivery_type": "fixed"}
+        )
+        picking.carrier_tracking_ref = "JP0000000002"
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+        picking.move_ids.picked = True
+        with patch.object(
+            SaleOrder, "_create_invoices", side_effect=KeyError("journal")
+        ):
+            picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        self.assertFalse(order.invoice_ids)
+        self._assert_flagged(order, "KeyError")
+
+        # Payment: the invoice stays posted (and unpaid), the order is flagged.
+        pay_data = self._fe_order_copy(fba_id, "9003")
+        with patch.object(
+            type(self.env["account.move"]),
+            "_amazon_register_payment",
+            side_effect=ZeroDivisionError("rate"),
+        ):
+            self.assertEqual(self.fe._import_one_order(run, pay_data), "created")
+        order = self._orders([pay_data["orderId"]])
+        self.assertEqual(order.invoice_ids.state, "posted")
+        self.assertEqual(order.invoice_ids.payment_state, "not_paid")
+        self._assert_flagged(order, "automatic payment")
+        self.assertIn("ZeroDivisionError", order.amazon_review_reason)
+
     # --- the month: invoices, payments, commission bill, payouts ------------------
 
     def test_month_with_facilitator_tax_commission_and_payouts(self):
@@ -367,17 +455,59 @@ class TestAccounting(AmazonSandboxCase):
             self.assertTrue(lines)
             self.assertAlmostEqual(sum(lines.mapped("balance")), 0.0, 2)
             self.assertTrue(all(lines.mapped("reconciled")), account.name)
-        # Nothing of the US order on the seller's tax report: no tax, no grid.
-        us_lines = self.env["account.move.line"].search(
+        # The seller's tax report over the month: what a tax report reads, i.e. the
+        # posted lines of the period with a tax (tax_line_id), a base tax (tax_ids) or
+        # a tax grid (tax_tag_ids). The DE VAT is there; nothing of the US order.
+        month = (
+            date_utils.start_of(us_invoice.date, "month"),
+            date_utils.end_of(us_invoice.date, "month"),
+        )
+        AML = self.env["account.move.line"]
+        period = [
+            ("company_id", "=", self.company.id),
+            ("parent_state", "=", "posted"),
+            ("date", ">=", month[0]),
+            ("date", "<=", month[1]),
+        ]
+        report_lines = AML.search(
             [
-                (
-                    "move_id",
-                    "in",
-                    (us_invoice | us_invoice.matched_payment_ids.move_id).ids,
-                )
+                *period,
+                "|",
+                "|",
+                ("tax_line_id", "!=", False),
+                ("tax_ids", "!=", False),
+                ("tax_tag_ids", "!=", False),
             ]
         )
-        self.assertFalse(us_lines.filtered(lambda l: l.tax_line_id or l.tax_tag_ids))
+        self.assertIn(de_invoice, report_lines.move_id)
+        us_moves = (
+            us_invoice
+            | us_invoice.matched_payment_ids.move_id
+            | AML.search(
+                [*period, ("account_id", "=", self.facilitator_account.id)]
+            ).move_id.filtered(lambda m: m.journal_id == self.bank)
+        )
+        self.assertIn(us_invoice, us_moves)
+        self.assertEqual(len(us_moves), 3, "invoice, payment, USD payout")
+        self.assertFalse(report_lines.move_id & us_moves)
+        self.assertFalse(report_lines.account_id & self.facilitator_account)
+        # The tax of the month is exactly the tax of the invoices other than the US
+        # one (DE VAT and the FE orders' JP tax), the facilitator tax not among it.
+        invoices = self.env["account.move"].search(
+            [
+                ("company_id", "=", self.company.id),
+                ("state", "=", "posted"),
+                ("move_type", "=", "out_invoice"),
+                ("date", ">=", month[0]),
+                ("date", "<=", month[1]),
+            ]
+        )
+        self.assertIn(us_invoice, invoices)
+        self.assertAlmostEqual(
+            -sum(report_lines.filtered("tax_line_id").mapped("balance")),
+            sum((invoices - us_invoice).mapped("amount_tax_signed")),
+            2,
+        )
 
     def test_payout_that_does_not_match_shows_the_difference(self):
         us_id = "111-1225598-1078508"
@@ -410,6 +540,57 @@ class TestAccounting(AmazonSandboxCase):
         self.assertAlmostEqual(self._open_residual(self.intermediary, "USD"), 0.0, 2)
         writeoff = wizard.move_id.line_ids.filtered(lambda l: l.account_id == expense)
         self.assertAlmostEqual(writeoff.amount_currency, 1.0, 2)
+
+    def test_payout_refuses_lines_that_are_not_its_open_items(self):
+        """``line_ids`` is editable: a receivable line of another (unpaid) US invoice,
+        or an intermediary line in another currency, given to a USD payout makes it
+        raise; no entry is posted and nothing is reconciled."""
+        us_id = "111-1225598-1078508"
+        self._invoice_and_pay(self._orders([us_id]))
+        de_invoice = self._invoice_and_pay(self._orders(["302-8775773-0077152"]))
+        other_id = next(
+            i
+            for i in self._ids(self.na, currency="USD", replacementOf=None)
+            if i != us_id and self._orders([i]).invoice_status == "to invoice"
+        )
+        order = self._orders([other_id])
+        order._create_invoices().action_post()
+        receivable = order.invoice_ids.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        eur_line = de_invoice.matched_payment_ids.move_id.line_ids.filtered(
+            lambda line: line.account_id == self.intermediary
+        )
+        self.assertTrue(receivable and eur_line)
+        expected = Decimal(self.expected[us_id]["grandTotal"]) - Decimal(
+            self.expected[us_id]["marketplaceFacilitatorTax"]
+        )
+        Partial = self.env["account.partial.reconcile"]
+        Move = self.env["account.move"]
+        for foreign in (receivable, eur_line):
+            wizard = self._payout("USD", float(expected))
+            own = wizard.line_ids
+            self.assertTrue(own)
+            self.assertFalse(own & foreign)
+            wizard.line_ids = own | foreign
+            partials = Partial.search_count([])
+            moves = Move.search_count([("journal_id", "=", self.bank.id)])
+            with self.assertRaisesRegex(UserError, "Remove"):
+                wizard.action_confirm()
+            self.assertFalse(wizard.move_id)
+            self.assertEqual(Partial.search_count([]), partials)
+            self.assertEqual(
+                Move.search_count([("journal_id", "=", self.bank.id)]), moves
+            )
+            self.assertFalse(foreign.reconciled)
+            self.assertFalse(any(own.mapped("reconciled")))
+        # Without the foreign line the same payout settles its own items.
+        wizard.line_ids = own
+        wizard.action_confirm()
+        self.assertEqual(wizard.move_id.state, "posted")
+        self.assertTrue(all(own.mapped("reconciled")))
+        self.assertFalse(receivable.reconciled)
+        self.assertFalse(eur_line.reconciled)
 
     # --- sales teams and reporting -----------------------------------------------
 

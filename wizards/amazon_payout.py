@@ -252,12 +252,45 @@ class AmazonPayout(models.TransientModel):
     def action_confirm(self):
         """Post the payout entry and reconcile the open items with it.
 
+        Only the wizard's own open items are settled (see :meth:`_get_open_items`):
+        ``line_ids`` is editable, so any other line given to it (another account or
+        company, a draft or reconciled item, another currency, a later date) is
+        refused rather than reconciled.
+
         :return: an ``ir.actions.act_window`` on the payout entry.
-        :raise UserError: no open item, no amount, or a bank journal without account.
+        :raise UserError: no open item, items that are not this payout's open items,
+            a receivable or payable account to settle, no amount, or a bank journal
+            without account.
         """
         self.ensure_one()
         if not self.line_ids:
             raise UserError(_("There is no open Amazon item to settle."))
+        foreign = self.line_ids - self._get_open_items()
+        if foreign:
+            raise UserError(
+                _(
+                    "Only open items of the Amazon intermediary and marketplace "
+                    "facilitator tax accounts, posted, unreconciled, in %(currency)s "
+                    "and dated up to the payout can be settled. Remove: %(lines)s",
+                    currency=self.currency_id.name,
+                    lines=", ".join(
+                        f"{line.move_name} ({line.account_id.code})"
+                        for line in foreign[:10]
+                    ),
+                )
+            )
+        partner_accounts = self.line_ids.account_id.filtered(
+            lambda a: a.account_type in ("asset_receivable", "liability_payable")
+        )
+        if partner_accounts:
+            raise UserError(
+                _(
+                    "A payout never settles a receivable or payable account (%s): "
+                    "check the Amazon Payments journal and the marketplace "
+                    "facilitator tax account.",
+                    ", ".join(partner_accounts.mapped("display_name")),
+                )
+            )
         if self.currency_id.is_zero(self.amount):
             raise UserError(_("Enter the amount Amazon paid."))
         if not self.bank_journal_id.default_account_id:
