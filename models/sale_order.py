@@ -698,58 +698,78 @@ class SaleOrder(models.Model):
 
     @api.model
     def _amazon_vat_tax(self, company, rate, country):
-        """The company's price-included sales tax of ``rate`` percent in ``country``
-        (the marketplace's country: VAT is due where the goods are delivered, e.g.
+        """The company's price-included sales tax of ``rate`` percent for sales on a
+        marketplace of ``country`` (VAT is due where the goods are delivered, e.g.
         French VAT on amazon.fr under the EU's one-stop shop).
 
-        An existing tax of that country is used (the chart of accounts' own first);
-        when the company has none, an *Amazon VAT n% incl. (CC)* tax is created in that
-        country (with a tax group of that country), which the accountant can then map
-        (accounts, tax grids, fiscal positions).
+        - ``country`` is the company's fiscal country: its own tax of that rate (the
+          chart of accounts' first);
+        - the company has a fiscal position with a foreign VAT number in ``country``
+          (OSS, or a VAT registration there): a tax of that country;
+        - otherwise Odoo cannot post a foreign country's tax: a dedicated *Amazon VAT
+          n% incl. (CC)* tax of the company's fiscal country, never shared with the
+          domestic tax of the same rate, for the accountant to map.
+        What is missing is created (with a tax group of its country).
 
         :param float rate: in percent, > 0.
         :param country: the ``res.country`` of the marketplace.
         :return: an ``account.tax``.
         """
         Tax = self.env["account.tax"].sudo().with_company(company)
-        tax = Tax.search(
-            [
-                ("company_id", "=", company.id),
-                ("country_id", "=", country.id),
-                ("type_tax_use", "=", "sale"),
-                ("amount_type", "=", "percent"),
-                ("amount", "=", rate),
-                ("price_include", "=", True),
-            ],
-            order="sequence, id",
-            limit=1,
+        fiscal_country = company.account_fiscal_country_id or company.country_id
+        name = _(
+            "Amazon VAT %(rate)s%% incl. (%(country)s)",
+            rate=f"{rate:g}",
+            country=country.code,
         )
+        domain = [
+            ("company_id", "=", company.id),
+            ("type_tax_use", "=", "sale"),
+            ("amount_type", "=", "percent"),
+            ("amount", "=", rate),
+            ("price_include", "=", True),
+        ]
+        foreign_vat = (
+            self.env["account.fiscal.position"]
+            .sudo()
+            .search_count(
+                [
+                    ("company_id", "=", company.id),
+                    ("country_id", "=", country.id),
+                    ("foreign_vat", "!=", False),
+                ],
+                limit=1,
+            )
+        )
+        if country == fiscal_country or foreign_vat:
+            tax_country = country
+            domain.append(("country_id", "=", country.id))
+        else:
+            tax_country = fiscal_country
+            domain += [("country_id", "=", fiscal_country.id), ("name", "=", name)]
+        tax = Tax.search(domain, order="sequence, id", limit=1)
         if tax:
             return tax
         Group = self.env["account.tax.group"].sudo()
         group = Group.search(
-            [("company_id", "=", company.id), ("country_id", "=", country.id)],
+            [("company_id", "=", company.id), ("country_id", "=", tax_country.id)],
             limit=1,
         ) or Group.create(
             {
-                "name": _("VAT (%s)", country.code),
+                "name": _("VAT (%s)", tax_country.code),
                 "company_id": company.id,
-                "country_id": country.id,
+                "country_id": tax_country.id,
             }
         )
         return Tax.create(
             {
-                "name": _(
-                    "Amazon VAT %(rate)s%% incl. (%(country)s)",
-                    rate=f"{rate:g}",
-                    country=country.code,
-                ),
+                "name": name,
                 "amount": rate,
                 "amount_type": "percent",
                 "type_tax_use": "sale",
                 "price_include_override": "tax_included",
                 "company_id": company.id,
-                "country_id": country.id,
+                "country_id": tax_country.id,
                 "tax_group_id": group.id,
                 "description": f"{rate:g}%",
             }

@@ -385,8 +385,13 @@ class TestOrderImport(AmazonSandboxCase):
                 self.assertEqual(len(line.tax_id), 1, order_id)
                 self.assertTrue(line.tax_id.price_include)
                 self.assertEqual(line.tax_id.amount, rates[country])
-                # VAT of the marketplace's country (FR and GB both have 20 %).
-                self.assertEqual(line.tax_id.country_id.code, country)
+                # VAT of the marketplace's country (FR and GB both have 20 %): the
+                # test company (fiscal country US, no foreign VAT) gets a dedicated
+                # tax per marketplace country that it can post.
+                self.assertTrue(line.tax_id.name.endswith(f"({country})"))
+                self.assertEqual(
+                    line.tax_id.country_id, self.env.company.account_fiscal_country_id
+                )
             # Odoo's tax (computed per line from the gross price) is Amazon's to a
             # cent per line.
             lines = len(order.order_line.filtered("tax_id"))
@@ -402,6 +407,28 @@ class TestOrderImport(AmazonSandboxCase):
                     lambda line: line.product_id.default_code == "AMAZON-TAX"
                 )
             )
+
+    def test_vat_of_a_country_with_a_foreign_vat_number_is_that_countrys(self):
+        """With a foreign VAT registration in France (OSS or local), amazon.fr sales
+        carry a French tax; amazon.co.uk sales without one keep their dedicated tax."""
+        fr = self.env.ref("base.fr")
+        gb = self.env.ref("base.uk")
+        self.env["account.fiscal.position"].create(
+            {
+                "name": "OSS France",
+                "country_id": fr.id,
+                "foreign_vat": "FR23334175221",
+                "auto_apply": False,
+            }
+        )
+        Order = self.env["sale.order"]
+        company = self.env.company
+        fr_tax = Order._amazon_vat_tax(company, 20.0, fr)
+        gb_tax = Order._amazon_vat_tax(company, 20.0, gb)
+        self.assertEqual(fr_tax.country_id, fr)
+        self.assertNotEqual(gb_tax, fr_tax)
+        self.assertEqual(gb_tax.country_id, company.account_fiscal_country_id)
+        self.assertEqual(Order._amazon_vat_tax(company, 20.0, fr), fr_tax)
 
     def test_marketplace_facilitator_tax_is_identifiable(self):
         order_ids = [
