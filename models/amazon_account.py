@@ -15,7 +15,7 @@ from ..exceptions import (
     AmazonInvalidInputError,
     AmazonNotFoundError,
 )
-from ..services.sp_api import AmazonCredentials, SpApiClient
+from ..services.sp_api import USAGE_PLANS, AmazonCredentials, SpApiClient
 from ..utils import is_amazon_order_ref
 
 _logger = logging.getLogger(__name__)
@@ -40,6 +40,11 @@ ORDER_SYNC_LOCK = zlib.crc32(b"sale_amazon_connector.order_sync") & 0x7FFFFFFF
 # below overrides it (tests use small pages).
 ORDER_PAGE_SIZE = 100
 ORDER_PAGE_SIZE_PARAM = "sale_amazon_connector.order_page_size"
+# Seconds a call of the order sync may wait (rate limiter and backoff): at least one
+# refill of searchOrders' bucket (one call every 180 s once its burst of 20 is spent),
+# so that a window of more than 20 pages waits for Amazon's usage plan instead of
+# failing the run at page 21 (the adapter's default, 120 s, is shorter than that).
+ORDER_SYNC_MAX_WAIT = 1 / USAGE_PLANS["searchOrders"][0] + 20
 # Under tests, the savepoint that stands for the sync's last commit.
 TEST_COMMIT_SAVEPOINT = "amazon_sync_commit"
 
@@ -578,7 +583,7 @@ class AmazonAccount(models.Model):
         try:
             try:
                 if own_client:
-                    client = self._get_sp_api_client()
+                    client = self._get_sp_api_client(max_wait=ORDER_SYNC_MAX_WAIT)
                 calls_before = client.call_log.total()
                 if not run.pages_done:
                     self._sync_order_pages(run, client)

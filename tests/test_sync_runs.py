@@ -21,7 +21,11 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tests.common import TransactionCase
 
-from ..models.amazon_account import ORDER_PAGE_SIZE_PARAM, ORDER_SYNC_LOCK
+from ..models.amazon_account import (
+    ORDER_PAGE_SIZE_PARAM,
+    ORDER_SYNC_LOCK,
+    ORDER_SYNC_MAX_WAIT,
+)
 from ..services.sp_api import RateLimiter, SpApiClient, TokenCache
 
 ORDERS = 10
@@ -148,14 +152,15 @@ class TestSyncRuns(TransactionCase):
         test = self
 
         def get_client(account, **kwargs):
-            credentials = original(account, **kwargs).credentials
-            client = SpyClient(
-                credentials,
-                limiter=RateLimiter(),
-                token_cache=TokenCache(),
-                sleep=lambda seconds: None,
+            credentials = original(account).credentials
+            options = {
+                "limiter": RateLimiter(),
+                "token_cache": TokenCache(),
+                "sleep": lambda seconds: None,
+                **kwargs,  # what the code asks for (max_wait...)
                 **test.spy_options,
-            )
+            }
+            client = SpyClient(credentials, **options)
             test.clients.append(client)
             test.addCleanup(client.close)
             return client
@@ -387,6 +392,35 @@ class TestSyncRuns(TransactionCase):
         self.assertEqual(self.clients[1].sent_tokens, [token])
         self.assertEqual(self._imported_refs(), set(self.order_ids))
         self.assertEqual(self.account.last_orders_sync, run1.window_end)
+
+    def test_window_longer_than_the_search_burst_waits_for_the_usage_plan(self):
+        """searchOrders allows one call every 180 s once its burst is spent: the run
+        waits for the next token instead of failing with RateLimited (found by make
+        chaos: a seller with more than 20 pages of orders failed its run at page 21,
+        the adapter's default wait limit of 120 s being shorter than 180 s)."""
+        self.env["ir.config_parameter"].set_param(ORDER_PAGE_SIZE_PARAM, 1)
+        now = [0.0]
+        waits = []
+
+        def sleep(seconds):  # the sandbox's clock moves with ours
+            waits.append(seconds)
+            now[0] += seconds
+            self.app.advance(seconds)
+
+        # the searchOrders plan with a burst of 2 instead of 20: page 3 waits 180 s
+        self.spy_options = {
+            "limiter": RateLimiter({"searchOrders": (0.0056, 2)}),
+            "clock": lambda: now[0],
+            "sleep": sleep,
+        }
+        run = self.account._sync_orders()
+        self.assertEqual(run.state, "done", run.error)
+        self.assertEqual(run.pages, ORDERS)
+        self.assertEqual(self._imported_refs(), set(self.order_ids))
+        self.assertEqual(self.clients[0].max_wait, ORDER_SYNC_MAX_WAIT)
+        self.assertEqual(len(waits), ORDERS - 2)
+        self.assertTrue(all(170 < wait <= 180 for wait in waits), waits)
+        self.assertEqual(self.app.call_log()["throttled"], 0, "never a 429")
 
     def test_expired_page_token_reads_the_window_again(self):
         """A run resumes more than 24 h later: Amazon refuses the token, the run reads
