@@ -635,7 +635,11 @@ class AmazonAccount(models.Model):
         self.ensure_one()
         Run = self.env["amazon.sync.run"]
         domain = [("account_id", "=", self.id), ("flow", "=", "orders")]
-        last = Run.search(domain, limit=1, order="id desc")
+        # Runs of the recover wizard have no window: they never hide a window to
+        # resume.
+        last = Run.search(
+            [*domain, ("window_start", "!=", False)], limit=1, order="id desc"
+        )
         stale = Run.search([*domain, ("state", "=", "running")])
         stale.write(
             {

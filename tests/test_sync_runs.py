@@ -371,6 +371,24 @@ class TestSyncRuns(TransactionCase):
         self.assertEqual(run2.window_end, window_end)
         self.assertEqual(self.account.last_orders_sync, window_end)
 
+    def test_a_recovered_order_does_not_hide_the_window_to_resume(self):
+        """An order recovered by the wizard between a killed run and the next one
+        (its run has no window) does not make the next run read the window again."""
+        self._sync_until_killed(at_search=3)
+        run1 = self._runs()
+        token = run1.sudo().next_page_token
+        self.assertTrue(token)
+        self.app.advance(300)
+        self.assertEqual(
+            self.account._import_order_by_ref(self.order_ids[9]), "created"
+        )
+        run2 = self.account._sync_orders()
+        self.assertEqual(run2.state, "done", run2.error)
+        self.assertEqual(run2.resumed_from_id, run1)
+        self.assertEqual(len(self._calls("searchOrders")), 3)
+        self.assertEqual(self.clients[-1].sent_tokens, [token])
+        self.assertEqual(self._imported_refs(), set(self.order_ids))
+
     def test_failed_run_resumes_at_its_next_page(self):
         """Amazon answers 500 to page 3 until the client gives up: the run fails with
         the error, keeps the cursor, and the next run reads page 3 only."""
