@@ -2,6 +2,7 @@ import logging
 import threading
 import time
 import zlib
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
@@ -535,6 +536,21 @@ class AmazonAccount(models.Model):
             called).
         """
         self.ensure_one()
+        with self._order_sync_lock() as locked:
+            if not locked:
+                _logger.info("Amazon order sync of account %s already running", self.id)
+                return False
+            return self._sync_orders_locked(trigger, client)
+
+    @contextmanager
+    def _order_sync_lock(self):
+        """The account's order-sync lock, tried without waiting: a session-level
+        PostgreSQL advisory lock on a connection of its own, released (and the
+        connection closed) however the block ends.
+
+        :return: a context manager yielding whether the lock was taken.
+        """
+        self.ensure_one()
         lock_cr = sql_db.db_connect(self.env.cr.dbname).cursor()
         locked = False
         try:
@@ -545,10 +561,7 @@ class AmazonAccount(models.Model):
             # The session-level lock outlives this commit; the lock connection must not
             # hold a transaction (and its snapshot) open for the whole run.
             lock_cr.commit()  # pylint: disable=invalid-commit
-            if not locked:
-                _logger.info("Amazon order sync of account %s already running", self.id)
-                return False
-            return self._sync_orders_locked(trigger, client)
+            yield locked
         finally:
             self._release_sync_lock(lock_cr, locked)
 
@@ -910,8 +923,9 @@ class AmazonAccount(models.Model):
         :param client: an ``SpApiClient`` (tests); default: a new one.
         :return: ``"created"``, ``"updated"``, ``"unchanged"``, ``"skipped"`` or
             ``"failed"`` (then a failure row holds the error).
-        :raise UserError: on a malformed reference (before any call) or when Amazon
-            answers with an error (e.g. not found).
+        :raise UserError: on a malformed reference (before any call), while an
+            order sync of the account runs (it holds the account's lock), or when
+            Amazon answers with an error (e.g. not found).
         """
         self.ensure_one()
         order_ref = (order_ref or "").strip()
@@ -923,6 +937,18 @@ class AmazonAccount(models.Model):
                     order_ref,
                 )
             )
+        with self._order_sync_lock() as locked:
+            if not locked:
+                raise UserError(
+                    _(
+                        "An order synchronization of %s is running: recover the order "
+                        "once it has ended (it may import the order itself).",
+                        self.name,
+                    )
+                )
+            return self._import_order_by_ref_locked(order_ref, client)
+
+    def _import_order_by_ref_locked(self, order_ref, client):
         own_client = client is None
         client = client or self._get_sp_api_client()
         calls_before = client.call_log.total()

@@ -486,6 +486,30 @@ class TestSyncRuns(TransactionCase):
         self.assertEqual(run.state, "done", run.error)
         self.assertEqual(self._imported_refs(), set(self.order_ids))
 
+    def test_recover_waits_for_a_running_sync(self):
+        """The recover wizard takes the account's lock too: while another session
+        holds it, recovering an order is refused before any call."""
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute(
+                "SELECT pg_try_advisory_lock(%s, %s)",
+                (ORDER_SYNC_LOCK, self.account.id),
+            )
+            self.assertTrue(other.fetchone()[0])
+            other.commit()
+            with self.assertRaisesRegex(UserError, "synchronization .* is running"):
+                self.account._import_order_by_ref(self.order_ids[0])
+            self.assertEqual(self.app.call_log()["calls"], [])
+        finally:
+            other.execute(
+                "SELECT pg_advisory_unlock(%s, %s)", (ORDER_SYNC_LOCK, self.account.id)
+            )
+            other.close()
+        self.assertEqual(
+            self.account._import_order_by_ref(self.order_ids[0]), "created"
+        )
+        self.assertEqual(self._lock_holders(), [])
+
     def test_running_sync_holds_the_lock_in_its_own_session(self):
         """During a run the lock is held by a session that is neither the test's nor
         the run's cursor, so a second sync started meanwhile leaves; the lock is
