@@ -112,3 +112,25 @@ class AmazonSandboxCase(TransactionCase):
     @classmethod
     def _sale_order(cls, order_id):
         return cls.env["sale.order"].search([("amazon_order_ref", "=", order_id)])
+
+
+class FakeClock:
+    """A monotonic clock for the adapter; ``sleep`` records and advances it (and
+    the sandbox's clock, when given)."""
+
+    def __init__(self, sandbox_app=None):
+        self.now = 10_000.0
+        self.sleeps = []
+        self.sandbox_app = sandbox_app
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+        if self.sandbox_app is not None:
+            self.sandbox_app.advance(seconds)
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.advance(seconds)

@@ -20,20 +20,9 @@ from odoo.tests.common import BaseCase, TransactionCase, get_db_name
 
 from odoo.addons.sale_amazon_connector.services import sp_api
 
+from .common import FakeClock
+
 ORDERS = 12
-
-
-class FakeClock:
-    """The adapter's clock: ``sleep`` only moves it forward (no real waiting)."""
-
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
 
 
 class ShipmentMixin:

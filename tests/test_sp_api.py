@@ -37,30 +37,10 @@ from odoo.addons.sale_amazon_connector.exceptions import (
 )
 from odoo.addons.sale_amazon_connector.services import sp_api
 
+from .common import FakeClock
+
 ORDERS = 250
 WINDOW_START = datetime(2026, 10, 1)
-
-
-class FakeClock:
-    """A monotonic clock for the adapter; ``sleep`` records and advances it (and
-    the sandbox's clock, when given)."""
-
-    def __init__(self, sandbox_app=None):
-        self.now = 10_000.0
-        self.sleeps = []
-        self.sandbox_app = sandbox_app
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds):
-        self.now += seconds
-        if self.sandbox_app is not None:
-            self.sandbox_app.advance(seconds)
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.advance(seconds)
 
 
 @tagged("post_install", "-at_install")

@@ -23,25 +23,12 @@ from odoo.tests import Form, tagged
 
 from odoo.addons.sale_amazon_connector.services import sp_api
 
-from .common import AmazonSandboxCase
+from .common import AmazonSandboxCase, FakeClock
 
 ORDERS = 30
 SEED = 7
 # A feed is DONE 60 sandbox seconds after its creation.
 FEED_SECONDS = 61
-
-
-class FakeClock:
-    """The adapter's clock: ``sleep`` only moves it forward (no real waiting)."""
-
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
 
 
 @tagged("post_install", "-at_install")
