@@ -1400,19 +1400,9 @@ class SpApiClient:
         :raise AmazonApiError: see :meth:`get_feed_document`; code
             ``MalformedReport`` when the report cannot be read.
         """
-        document_id = feed.get("resultFeedDocumentId")
-        if not document_id:
-            return None
-        content = self.get_feed_document(document_id)
-        try:
-            return parse_processing_report(content)
-        except (ET.ParseError, ValueError, AttributeError) as error:
-            raise AmazonApiError(
-                f"The processing report of feed {feed.get('feedId')} cannot be read: "
-                f"{error}",
-                code="MalformedReport",
-                operation="getFeedDocument",
-            ) from None
+        return self._read_feed_report(
+            feed, parse_processing_report, (ET.ParseError, ValueError, AttributeError)
+        )
 
     def get_listings_feed_report(self, feed):
         """The processing report of a finished ``JSON_LISTINGS_FEED``, read
@@ -1426,13 +1416,21 @@ class SpApiClient:
             ``MalformedReport`` when the report is not Amazon's JSON processing
             report.
         """
+        return self._read_feed_report(
+            feed, parse_listings_report, (ValueError, TypeError, AttributeError)
+        )
+
+    def _read_feed_report(self, feed, parse, errors):
+        """Download a finished feed's result document and ``parse`` it; ``None``
+        when the feed has none. A parse error in ``errors`` becomes an
+        :class:`AmazonApiError` with code ``MalformedReport``."""
         document_id = feed.get("resultFeedDocumentId")
         if not document_id:
             return None
         content = self.get_feed_document(document_id)
         try:
-            return parse_listings_report(content)
-        except (ValueError, TypeError, AttributeError) as error:
+            return parse(content)
+        except errors as error:
             raise AmazonApiError(
                 f"The processing report of feed {feed.get('feedId')} cannot be read: "
                 f"{error}",
