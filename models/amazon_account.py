@@ -417,16 +417,29 @@ class AmazonAccount(models.Model):
     def action_test_connection(self):
         """Call Sellers ``getMarketplaceParticipations`` and say whether it worked."""
         participations = self._fetch_marketplace_participations()
+        return self._amazon_notification(
+            _("The seller participates in %s marketplace(s).", len(participations)),
+            title=_("Connection to Amazon works"),
+        )
+
+    @api.model
+    def _amazon_notification(self, message, title=None, kind="success", **params):
+        """The client action of a notification (Odoo's ``display_notification``)
+        that the account's buttons return.
+
+        :param str message: the text shown.
+        :param str title: an optional title.
+        :param str kind: ``"success"``, ``"warning"``, ``"danger"`` or ``"info"``.
+        :param params: more notification parameters (``sticky``, ``next``).
+        :return: an ``ir.actions.client`` dict.
+        """
+        values = {"type": kind, "message": message, **params}
+        if title:
+            values["title"] = title
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "title": _("Connection to Amazon works"),
-                "message": _(
-                    "The seller participates in %s marketplace(s).", len(participations)
-                ),
-            },
+            "params": values,
         }
 
     def action_update_marketplaces(self):
@@ -466,18 +479,14 @@ class AmazonAccount(models.Model):
             if account.sudo()._sync_orders(trigger="manual") is False:
                 busy |= account
         if busy:
-            return {
-                "type": "ir.actions.client",
-                "tag": "display_notification",
-                "params": {
-                    "type": "warning",
-                    "message": _(
-                        "An order sync of %s is already running: try again when it "
-                        "is done.",
-                        ", ".join(busy.mapped("name")),
-                    ),
-                },
-            }
+            return self._amazon_notification(
+                _(
+                    "An order sync of %s is already running: try again when it is "
+                    "done.",
+                    ", ".join(busy.mapped("name")),
+                ),
+                kind="warning",
+            )
         return True
 
     @api.model
@@ -1109,21 +1118,17 @@ class AmazonAccount(models.Model):
         counts = (
             self.env["stock.picking"].sudo()._amazon_sync_pickings(accounts=self.sudo())
         )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "warning" if counts["error"] else "success",
-                "title": _("Amazon shipments"),
-                "message": _(
-                    "%(claimed)s transfer(s) processed: %(done)s confirmed, "
-                    "%(processing)s waiting for Amazon, %(pending)s to retry, "
-                    "%(error)s in error.",
-                    **counts,
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return self._amazon_notification(
+            _(
+                "%(claimed)s transfer(s) processed: %(done)s confirmed, "
+                "%(processing)s waiting for Amazon, %(pending)s to retry, "
+                "%(error)s in error.",
+                **counts,
+            ),
+            title=_("Amazon shipments"),
+            kind="warning" if counts["error"] else "success",
+            next={"type": "ir.actions.act_window_close"},
+        )
 
     @api.model
     def _cron_sync_pickings(self):
@@ -1148,19 +1153,15 @@ class AmazonAccount(models.Model):
             counts = self.env["sale.order"].sudo()._amazon_sync_cancellations(account)
             for key, value in counts.items():
                 totals[key] += value
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "warning" if totals["error"] else "success",
-                "title": _("Amazon cancellations"),
-                "message": _(
-                    "%(sent)s order(s) sent to Amazon, %(done)s canceled on Amazon, "
-                    "%(error)s in error.",
-                    **totals,
-                ),
-            },
-        }
+        return self._amazon_notification(
+            _(
+                "%(sent)s order(s) sent to Amazon, %(done)s canceled on Amazon, "
+                "%(error)s in error.",
+                **totals,
+            ),
+            title=_("Amazon cancellations"),
+            kind="warning" if totals["error"] else "success",
+        )
 
     @api.model
     def _cron_sync_cancellations(self):

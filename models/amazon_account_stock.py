@@ -166,24 +166,20 @@ class AmazonAccount(models.Model):
                 )
             for key, value in account._sync_fbm_stock().items():
                 totals[key] += value
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "warning" if totals["error"] else "success",
-                "title": _("Amazon FBM stock"),
-                "message": _(
-                    "%(sent)s quantity(ies) sent in %(feeds)s feed(s); %(done)s "
-                    "accepted by Amazon, %(error)s in error, %(waiting)s waiting for "
-                    "Amazon.",
-                    sent=totals["sent"],
-                    feeds=totals["feeds"],
-                    done=totals["done"],
-                    error=totals["error"],
-                    waiting=totals["waiting"],
-                ),
-            },
-        }
+        return self._amazon_notification(
+            _(
+                "%(sent)s quantity(ies) sent in %(feeds)s feed(s); %(done)s "
+                "accepted by Amazon, %(error)s in error, %(waiting)s waiting for "
+                "Amazon.",
+                sent=totals["sent"],
+                feeds=totals["feeds"],
+                done=totals["done"],
+                error=totals["error"],
+                waiting=totals["waiting"],
+            ),
+            title=_("Amazon FBM stock"),
+            kind="warning" if totals["error"] else "success",
+        )
 
     def action_amazon_mark_fbm_offers(self):
         """*Mark FBM Offers* button: mark ``stock_sync`` every offer of the
@@ -242,24 +238,20 @@ class AmazonAccount(models.Model):
             for key, value in result.items():
                 if isinstance(value, int):
                     totals[key] += value
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "warning" if totals["unknown"] else "success",
-                "title": _("Amazon FBA stock"),
-                "message": _(
-                    "%(skus)s SKU(s) read; %(adjusted)s product(s) %(how)s; "
-                    "%(unknown)s SKU(s) not matched (listed on the account).",
-                    skus=totals["skus"],
-                    adjusted=totals["adjusted"],
-                    how=_("adjusted")
-                    if all(self.sudo().mapped("fba_stock_apply"))
-                    else _("proposed for adjustment"),
-                    unknown=totals["unknown"],
-                ),
-            },
-        }
+        return self._amazon_notification(
+            _(
+                "%(skus)s SKU(s) read; %(adjusted)s product(s) %(how)s; "
+                "%(unknown)s SKU(s) not matched (listed on the account).",
+                skus=totals["skus"],
+                adjusted=totals["adjusted"],
+                how=_("adjusted")
+                if all(self.sudo().mapped("fba_stock_apply"))
+                else _("proposed for adjustment"),
+                unknown=totals["unknown"],
+            ),
+            title=_("Amazon FBA stock"),
+            kind="warning" if totals["unknown"] else "success",
+        )
 
     @api.model
     def _cron_sync_fba_stock(self):

@@ -146,16 +146,12 @@ class AmazonOffer(models.Model):
 
     @api.model
     def _amazon_stock_sync_notification(self, message):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "info",
-                "title": _("Amazon FBM stock"),
-                "message": message,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return self.env["amazon.account"]._amazon_notification(
+            message,
+            title=_("Amazon FBM stock"),
+            kind="info",
+            next={"type": "ir.actions.client", "tag": "soft_reload"},
+        )
 
     def _get_amazon_product_type(self):
         """The product type the listings feed sends for this offer: its own, else

@@ -80,8 +80,6 @@ class AmazonOrderRecover(models.TransientModel):
         }
 
     def _notification(self, message, kind="warning"):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"type": kind, "message": message, "sticky": kind == "warning"},
-        }
+        return self.env["amazon.account"]._amazon_notification(
+            message, kind=kind, sticky=kind == "warning"
+        )
