@@ -607,8 +607,7 @@ class AmazonAccount(models.Model):
                 if own_client:
                     client = self._get_sp_api_client(max_wait=ORDER_SYNC_MAX_WAIT)
                 calls_before = client.call_log.total()
-                if not run.pages_done:
-                    self._sync_order_pages(run, client)
+                self._sync_order_pages(run, client)
                 self.last_orders_sync = run.window_end
                 self._amazon_commit()
                 self._retry_failed_orders(run, client)
