@@ -1103,76 +1103,238 @@ class AmazonAccount(models.Model):
         }
 
     # === SHIPMENT CONFIRMATIONS (stock.picking) === #
+    # and seller cancellations (sale.order): the export runs and their run rows.
+    #
+    # SYNC PICKINGS and SYNC CANCELLATIONS run synchronously, in the request: a
+    # user pressing them expects to see what was sent. They stay short and never
+    # time out silently: each account's run is committed on its own (its records
+    # one by one, then its run row); a button takes at most
+    # EXPORT_BUTTON_BATCH_SIZE pickings per account and leaves the rest to the
+    # cron, which it triggers (the notification says how many wait); and its
+    # calls wait at most EXPORT_BUTTON_MAX_WAIT seconds for Amazon's rate limit or
+    # backoff (a throttled record goes back to the queue, counted as "to retry").
+    # A worker killed anyway (limit_time_real) loses nothing committed; what it had
+    # claimed is taken again after the processing timeout.
+
+    def _amazon_export_run(self, flow, trigger, sync):
+        """Run one export of the account and record it as an ``amazon.sync.run``
+        row (``flow`` ``shipments`` or ``cancel``).
+
+        Decision: a row is written only when the run sent something to Amazon,
+        settled something (done or in error), or failed. A cron that comes every
+        15 minutes (and is triggered by every validated delivery) and finds nothing
+        to send, or only asks Amazon about a feed still in progress, leaves no row,
+        so the table holds what happened, not the ticks.
+
+        The run *fails* when an exception escapes ``sync`` (rolled back to the
+        last commit and logged; the cron goes on) or when ``sync`` reports the
+        account's ``failure`` (Amazon refused the credentials, or no client could
+        be built). A failed row opens the flow's activity on the account, a done
+        row closes it (``amazon_account_health``). The row's error is the error's
+        type and message (as for the order sync): never a secret, never buyer data
+        (records' own errors stay on the records).
+
+        :param str flow: ``"shipments"`` or ``"cancel"``.
+        :param str trigger: ``"cron"`` or ``"manual"``.
+        :param sync: a callable returning the flow's counts: ``sent``, ``done``,
+            ``error``, ``api_calls``, ``failure`` and the records still waiting
+            (``waiting``, or ``pending`` + ``processing`` for pickings).
+        :return: ``(counts, run)``: the counts (empty with ``failure`` when ``sync``
+            raised) and the ``amazon.sync.run`` row, or ``False`` when the run had
+            nothing to record.
+        """
+        self.ensure_one()
+        # What the caller did is its own: a failing run rolls back to here only.
+        self._amazon_commit()
+        started_at = fields.Datetime.now()
+        started = time.monotonic()
+        try:
+            counts = dict(sync())
+        # Whatever stops the run is recorded on its row, and the cron goes on.
+        except Exception as error:
+            self._amazon_rollback()
+            _logger.exception("Amazon %s export of account %s failed", flow, self.id)
+            counts = {"failure": f"{type(error).__name__}: {error}"}
+        failure = counts.get("failure") or False
+        waiting = counts.get("waiting")
+        if waiting is None:
+            waiting = counts.get("pending", 0) + counts.get("processing", 0)
+        values = {
+            "records_sent": counts.get("sent", 0),
+            "records_done": counts.get("done", 0),
+            "records_error": counts.get("error", 0),
+            "records_waiting": waiting,
+        }
+        if not (
+            failure
+            or values["records_sent"]
+            or values["records_done"]
+            or values["records_error"]
+        ):
+            return counts, False
+        run = (
+            self.env["amazon.sync.run"]
+            .sudo()
+            .create(
+                {
+                    **values,
+                    "account_id": self.id,
+                    "flow": flow,
+                    "trigger": trigger,
+                    "state": "failed" if failure else "done",
+                    "error": failure,
+                    "api_calls": counts.get("api_calls", 0),
+                    "started_at": started_at,
+                    "ended_at": fields.Datetime.now(),
+                    "duration": time.monotonic() - started,
+                }
+            )
+        )
+        self._amazon_commit()
+        return counts, run.sudo(self.env.su)
+
+    def _sync_pickings(self, trigger="cron", limit=None, client_options=None):
+        """Send the account's queued FBM shipment confirmations
+        (``stock.picking._amazon_sync_pickings``) as one recorded run.
+
+        :param str trigger: ``"cron"`` or ``"manual"``.
+        :param int limit: pickings taken at most (default: the cron's batch).
+        :param dict client_options: more arguments of the SP-API client.
+        :return: ``(counts, run or False)``, see :meth:`_amazon_export_run`.
+        """
+        self.ensure_one()
+        options = {"accounts": self, "client_options": client_options}
+        if limit:
+            options["limit"] = limit
+        return self._amazon_export_run(
+            "shipments",
+            trigger,
+            lambda: self.env["stock.picking"].sudo()._amazon_sync_pickings(**options),
+        )
 
     def action_sync_pickings(self):
         """SYNC PICKINGS button (developer mode): send the account's queued FBM
-        shipment confirmations now (``stock.picking._amazon_sync_pickings``).
+        shipment confirmations now, at most :data:`EXPORT_BUTTON_BATCH_SIZE` per
+        account (the cron, triggered, sends the rest), each account's run recorded
+        and committed on its own.
 
         Safe beside a running cron: pickings are claimed with row locks, so each is
         confirmed once.
 
-        :return: a notification with the number of transfers sent and failed.
+        :return: a notification with the number of transfers sent and failed, and
+            the error of an account that could not call Amazon.
         """
         self.check_access("read")
-        counts = (
-            self.env["stock.picking"].sudo()._amazon_sync_pickings(accounts=self.sudo())
+        totals = dict.fromkeys(
+            ("claimed", "done", "processing", "pending", "error", "queued"), 0
         )
+        failures = []
+        for account in self.sudo():
+            counts, _run = account._sync_pickings(
+                trigger="manual",
+                limit=EXPORT_BUTTON_BATCH_SIZE,
+                client_options={"max_wait": EXPORT_BUTTON_MAX_WAIT},
+            )
+            for key in totals:
+                totals[key] += counts.get(key, 0)
+            if counts.get("failure"):
+                failures.append(f"{account.name}: {counts['failure']}")
+        if totals["queued"]:
+            self.env["stock.picking"]._amazon_trigger_sync()
+        message = _(
+            "%(claimed)s transfer(s) processed: %(done)s confirmed, "
+            "%(processing)s waiting for Amazon, %(pending)s to retry, "
+            "%(error)s in error.",
+            **totals,
+        )
+        if totals["queued"]:
+            message += " " + _(
+                "%s more queued: the scheduled synchronization sends them.",
+                totals["queued"],
+            )
+        if failures:
+            message += " " + _("Not sent: %s", "; ".join(failures))
         return self._amazon_notification(
-            _(
-                "%(claimed)s transfer(s) processed: %(done)s confirmed, "
-                "%(processing)s waiting for Amazon, %(pending)s to retry, "
-                "%(error)s in error.",
-                **counts,
-            ),
+            message,
             title=_("Amazon shipments"),
-            kind="warning" if counts["error"] else "success",
+            kind="warning" if totals["error"] or failures else "success",
             next={"type": "ir.actions.act_window_close"},
         )
 
     @api.model
     def _cron_sync_pickings(self):
         """Cron entry point: send the queued FBM shipment confirmations of every
-        account. Errors land on the pickings; anything else is logged, so that Odoo
-        never deactivates the cron."""
-        try:
-            self.env["stock.picking"]._amazon_sync_pickings()
-        except Exception:
-            _logger.exception("Amazon picking sync failed")
+        active account, one recorded run per account (see
+        :meth:`_amazon_export_run`). Errors land on the pickings or on the run
+        row, never out of the cron, so that Odoo never deactivates it."""
+        for account in self.search([]):
+            account._sync_pickings(trigger="cron")
+
+    def _sync_cancellations(self, trigger="cron", client_options=None):
+        """Send the account's pending seller cancellations and follow their feeds
+        (``sale.order._amazon_sync_cancellations``) as one recorded run.
+
+        :param str trigger: ``"cron"`` or ``"manual"``.
+        :param dict client_options: more arguments of the SP-API client.
+        :return: ``(counts, run or False)``, see :meth:`_amazon_export_run`.
+        """
+        self.ensure_one()
+        return self._amazon_export_run(
+            "cancel",
+            trigger,
+            lambda: (
+                self.env["sale.order"]
+                .sudo()
+                ._amazon_sync_cancellations(self, client_options=client_options)
+            ),
+        )
 
     def action_sync_cancellations(self):
         """SYNC CANCELLATIONS button (developer mode): send the account's pending
-        seller cancellations and follow the feeds already sent
-        (``sale.order._amazon_sync_cancellations``).
+        seller cancellations and follow the feeds already sent, each account's run
+        recorded and committed on its own (one feed per account: a short request;
+        calls wait at most :data:`EXPORT_BUTTON_MAX_WAIT` seconds).
 
-        :return: a notification with the orders sent, canceled on Amazon and failed.
+        :return: a notification with the orders sent, canceled on Amazon and failed,
+            and the error of an account that could not call Amazon.
         """
         self.check_access("read")
         totals = {"sent": 0, "done": 0, "error": 0}
+        failures = []
         for account in self.sudo():
-            counts = self.env["sale.order"].sudo()._amazon_sync_cancellations(account)
-            for key, value in counts.items():
-                totals[key] += value
+            counts, _run = account._sync_cancellations(
+                trigger="manual",
+                client_options={"max_wait": EXPORT_BUTTON_MAX_WAIT},
+            )
+            for key in totals:
+                totals[key] += counts.get(key, 0)
+            if counts.get("failure"):
+                failures.append(f"{account.name}: {counts['failure']}")
+        message = _(
+            "%(sent)s order(s) sent to Amazon, %(done)s canceled on Amazon, "
+            "%(error)s in error.",
+            **totals,
+        )
+        if failures:
+            message += " " + _("Not sent: %s", "; ".join(failures))
         return self._amazon_notification(
-            _(
-                "%(sent)s order(s) sent to Amazon, %(done)s canceled on Amazon, "
-                "%(error)s in error.",
-                **totals,
-            ),
+            message,
             title=_("Amazon cancellations"),
-            kind="warning" if totals["error"] else "success",
+            kind="warning" if totals["error"] or failures else "success",
         )
 
     @api.model
     def _cron_sync_cancellations(self):
-        """Cron entry point: send the pending seller cancellations of every account
-        and follow their feeds. Errors land on the orders; anything else is logged,
-        so that Odoo never deactivates the cron."""
+        """Cron entry point: send the pending seller cancellations of every active
+        account and follow their feeds, one recorded run per account (see
+        :meth:`_amazon_export_run`). Errors land on the orders or on the run row,
+        never out of the cron, so that Odoo never deactivates it."""
         for account in self.search([]):
-            try:
-                self.env["sale.order"]._amazon_sync_cancellations(account)
-            except Exception:
-                _logger.exception(
-                    "Amazon cancellation sync of account %s failed", account.id
-                )
-                if not self._amazon_in_test():
-                    self.env.cr.rollback()
+            account._sync_cancellations(trigger="cron")
+
+
+# Pickings a SYNC PICKINGS button sends per account (the cron sends the rest).
+EXPORT_BUTTON_BATCH_SIZE = 50
+# Seconds a call started by SYNC PICKINGS / SYNC CANCELLATIONS may wait for the rate
+# limiter and backoff, so that the request answers in time.
+EXPORT_BUTTON_MAX_WAIT = 20

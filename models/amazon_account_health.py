@@ -7,11 +7,12 @@ Decisions:
   called Amazon and ended done, or a successful *Test connection*
   (``token_checked_at``), says valid; a run that ended on an ``AmazonAuthError`` says
   invalid; nothing yet says unknown, and missing secrets say missing.
-- *Last successful run*: orders from the run rows (``flow = orders``, done); shipments
-  and cancellations from the run rows of those flows when there are any, else from the
-  records themselves (the latest confirmed picking's ``amazon_sync_date``, the latest
-  order canceled on Amazon's ``write_date``), so the summary works whether or not the
-  exporters record run rows.
+- *Last successful run*: from the run rows of each flow (done). The shipment and
+  cancellation exports write rows only for runs that sent or settled something
+  (``amazon.account._amazon_export_run``); before their first row (a database from
+  before the exports recorded runs) the records themselves stand in: the latest
+  confirmed picking's ``amazon_sync_date``, the latest order canceled on Amazon's
+  ``write_date``.
 - A run that ends failed opens one *to do* activity on the account for its flow, or
   leaves the open one as it is; the next run of that flow that ends done marks it
   done. The activity is keyed by its summary, like the pickings' error activities.

@@ -8,6 +8,11 @@ class AmazonSyncRun(models.Model):
     The order sync keeps here the window end and the next page token, committed page by
     page, so that a run that dies resumes where it stopped (Amazon's page tokens live
     24 h) instead of spending quota on pages already read.
+
+    The shipment and cancellation exports (``flow`` ``shipments`` and ``cancel``) write
+    one row per account at the end of a run that sent something, settled something or
+    failed, with the ``records_*`` counts; their progress lives on the records
+    themselves (claimed, processing, done), so they need no row while running.
     """
 
     _name = "amazon.sync.run"
@@ -64,6 +69,26 @@ class AmazonSyncRun(models.Model):
     orders_skipped = fields.Integer(string="Skipped")
     orders_failed = fields.Integer(string="Failed")
     orders_retried = fields.Integer(string="Retried")
+    # Shipment (stock.picking) and cancellation (sale.order) exports: what the run
+    # did with the records it took (see amazon.account._amazon_export_run).
+    records_sent = fields.Integer(
+        string="Sent",
+        help="Shipments or cancellations this run sent (or tried to send) to Amazon.",
+    )
+    records_done = fields.Integer(
+        string="Done",
+        help="Shipments or cancellations Amazon accepted during this run.",
+    )
+    records_waiting = fields.Integer(
+        string="Waiting",
+        help="Records this run took that still wait: for Amazon's feed result, or "
+        "back in the queue after Amazon throttled or failed (the next run goes on).",
+    )
+    records_error = fields.Integer(
+        string="In Error",
+        help="Records Amazon refused during this run: each holds the error and an "
+        "activity, and waits for someone to fix it and press Retry.",
+    )
     api_calls = fields.Integer(string="API Calls")
     started_at = fields.Datetime(default=fields.Datetime.now, required=True)
     ended_at = fields.Datetime()

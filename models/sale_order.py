@@ -1287,7 +1287,7 @@ class SaleOrder(models.Model):
             )
 
     @api.model
-    def _amazon_sync_cancellations(self, account, client=None):
+    def _amazon_sync_cancellations(self, account, client=None, client_options=None):
         """Send the account's pending seller cancellations in one order
         acknowledgement feed (``POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA``: one row
         per item with ``cancellation-reason-code``) and follow the feeds sent before
@@ -1298,12 +1298,34 @@ class SaleOrder(models.Model):
         Error marks the order in error with an activity; a Warning (e.g. already
         canceled) counts as done.
 
+        Amazon refusing the account's credentials (``AmazonAuthError``) or a client
+        that cannot be built (missing secrets) is the account's failure, not the
+        orders': the claimed orders go back to pending, the feeds sent keep
+        waiting, and ``failure`` says why (the run row fails).
+
         :param account: the ``amazon.account``.
         :param client: an ``SpApiClient`` (tests); default: a new one.
-        :return: ``{"sent": n, "done": n, "error": n}`` (orders).
+        :param dict client_options: more arguments of the client built here
+            (``max_wait``... for a button that must answer in time).
+        :return: ``{"sent": n, "done": n, "error": n, "waiting": n, "api_calls": n,
+            "failure": str or False}``: orders sent in a feed, canceled on Amazon,
+            in error; orders taken by this run that still wait (feed not processed
+            yet, or back in the queue after throttling); HTTP requests sent; the
+            account's failure as ``"<error type>: <message>"``.
         """
+        # imported here: the module's imports belong to the order import
+        from ..exceptions import AmazonAuthError
+        from ..services.sp_api import CallLog
+
         Account = self.env["amazon.account"]
-        counts = {"sent": 0, "done": 0, "error": 0}
+        counts = {
+            "sent": 0,
+            "done": 0,
+            "error": 0,
+            "waiting": 0,
+            "api_calls": 0,
+            "failure": False,
+        }
         pending = self._amazon_claim_cancellations(account)
         waiting = self.search(
             [
@@ -1316,8 +1338,13 @@ class SaleOrder(models.Model):
             return counts
         Account._amazon_commit()
         own_client = client is None
+        call_log = CallLog()
+        calls_before = 0 if own_client else client.call_log.total()
         try:
-            client = client or account._get_sp_api_client()
+            if own_client:
+                client = account._get_sp_api_client(
+                    call_log=call_log, **(client_options or {})
+                )
             if pending:
                 try:
                     pending._amazon_send_cancellation_feed(client)
@@ -1326,6 +1353,8 @@ class SaleOrder(models.Model):
                     # Transient: sent again by the next run.
                     _logger.warning("Amazon cancellation feed not sent: %s", error)
                     pending.write({"amazon_cancel_state": "pending"})
+                except AmazonAuthError:
+                    raise
                 # Anything else is recorded on the orders, never left processing.
                 except Exception as error:  # noqa: BLE001
                     pending._amazon_cancel_failed(str(error))
@@ -1336,15 +1365,41 @@ class SaleOrder(models.Model):
                 )
                 try:
                     done, failed = orders._amazon_follow_cancellation_feed(client)
+                except AmazonAuthError:
+                    raise
                 except AmazonApiError as error:
                     _logger.warning("Amazon feed %s: %s", feed_ref, error)
                     continue
                 counts["done"] += done
                 counts["error"] += failed
                 Account._amazon_commit()
+        # The account cannot call Amazon (credentials refused or missing): the orders
+        # are not at fault, they wait in the queue for the next run.
+        except (AmazonAuthError, UserError) as error:
+            _logger.warning(
+                "Amazon cancellations of account %s stopped: %s",
+                account.id,
+                type(error).__name__,
+            )
+            pending.filtered(
+                lambda o: (
+                    o.amazon_cancel_state == "processing"
+                    and not o.amazon_cancel_feed_ref
+                )
+            ).write({"amazon_cancel_state": "pending"})
+            counts["failure"] = f"{type(error).__name__}: {error}"
+            Account._amazon_commit()
         finally:
             if own_client and client:
                 client.close()
+        counts["api_calls"] = call_log.total() + (
+            0 if own_client else client.call_log.total() - calls_before
+        )
+        counts["waiting"] = len(
+            (pending | waiting).filtered(
+                lambda o: o.amazon_cancel_state in ("pending", "processing")
+            )
+        )
         return counts
 
     @api.model

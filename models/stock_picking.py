@@ -15,6 +15,18 @@ button at once) skips them; a row left in processing by a crash is claimed again
 after :data:`PROCESSING_TIMEOUT`. Amazon treats a re-sent ``packageReferenceId``
 as an edit of that package, so a confirmation sent twice (crash between the call
 and the commit) never ships twice.
+
+A picking waiting for its feed's result (processing, with a feed id) is claimed
+again to read the result (``getFeed``) only once its last claim is
+:data:`FEED_POLL_INTERVAL` old: the claim stamps ``amazon_sync_date``, so runs close
+together (a cron triggered by every validation, SYNC PICKINGS) neither call getFeed
+for it each time nor follow the same feed at once (which would confirm the picking
+twice, or fail one of the two runs on a serialization error); it is never sent again.
+
+Amazon refusing the account's credentials (``AmazonAuthError``), or a client that
+cannot be built (missing secrets), is the account's failure, not the pickings': the
+pickings not sent go back to pending, untouched, and the run reports the error (the
+account's run row fails, see ``amazon.account._amazon_export_run``).
 """
 
 import logging
@@ -29,8 +41,13 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_is_zero, float_round
 
-from ..exceptions import AmazonApiError, AmazonServerError, AmazonThrottledError
-from ..services.sp_api import TSV_CONTENT_TYPE
+from ..exceptions import (
+    AmazonApiError,
+    AmazonAuthError,
+    AmazonServerError,
+    AmazonThrottledError,
+)
+from ..services.sp_api import TSV_CONTENT_TYPE, CallLog
 from ..utils import format_amazon_datetime
 
 _logger = logging.getLogger(__name__)
@@ -38,6 +55,8 @@ _logger = logging.getLogger(__name__)
 # A picking claimed this long ago and still processing was left by a crash (the
 # adapter gives up on a call after 2 minutes).
 PROCESSING_TIMEOUT = timedelta(minutes=30)
+# A picking waiting for its feed's result is claimed (getFeed) at most this often.
+FEED_POLL_INTERVAL = timedelta(minutes=5)
 # Throttling or Amazon failures put a picking back in the queue this many times,
 # then it is in error.
 MAX_TRANSIENT_ATTEMPTS = 5
@@ -99,7 +118,8 @@ class StockPicking(models.Model):
     amazon_sync_date = fields.Datetime(
         readonly=True,
         copy=False,
-        help="When the shipment was last claimed for sending (UTC).",
+        help="When the shipment was last claimed for sending, or to read its feed's "
+        "result (UTC).",
     )
     amazon_sync_attempts = fields.Integer(readonly=True, copy=False)
     amazon_package_refs = fields.Char(
@@ -345,7 +365,13 @@ class StockPicking(models.Model):
     # === BUSINESS METHODS - SYNC === #
 
     @api.model
-    def _amazon_sync_pickings(self, accounts=None, client=None, limit=SYNC_BATCH_SIZE):
+    def _amazon_sync_pickings(
+        self,
+        accounts=None,
+        client=None,
+        limit=SYNC_BATCH_SIZE,
+        client_options=None,
+    ):
         """Send the queued shipment confirmations to Amazon (cron and SYNC PICKINGS).
 
         Claims the pending pickings (and those left processing), committing the
@@ -358,26 +384,48 @@ class StockPicking(models.Model):
         :param accounts: ``amazon.account`` records to sync (default: every one).
         :param client: an ``SpApiClient`` to use for every account (tests).
         :param int limit: pickings claimed at most.
-        :return: ``{"claimed": n, "done": n, "error": n, "pending": n,
-            "processing": n}`` (the states the claimed pickings ended in).
+        :param dict client_options: more arguments of the clients built here
+            (``max_wait``... for a button that must answer in time).
+        :return: ``{"claimed": n, "sent": n, "done": n, "error": n, "pending": n,
+            "processing": n, "queued": n, "api_calls": n, "failure": str or
+            False}``: pickings claimed, those sent (or tried) to Amazon, the states
+            the claimed pickings ended in, the pending pickings left for a later run
+            (beyond ``limit``), the HTTP requests sent to Amazon, and the error that
+            stopped an account (credentials refused, no client), as ``"<error
+            type>: <message>"``.
         :rtype: dict
         """
         claimed = self._amazon_claim(accounts, limit)
         Account = self.env["amazon.account"]
         Account._amazon_commit()
-        claimed._amazon_process(client)
-        counts = {"claimed": len(claimed)}
+        call_log = CallLog()
+        calls_before = client.call_log.total() if client else 0
+        sent, failures = claimed._amazon_process(
+            client, call_log=call_log, client_options=client_options
+        )
+        counts = {
+            "claimed": len(claimed),
+            "sent": sent,
+            "api_calls": call_log.total()
+            + (client.call_log.total() - calls_before if client else 0),
+        }
         for state in ("done", "error", "pending", "processing"):
             counts[state] = len(
                 claimed.filtered(lambda p, s=state: p.amazon_sync_state == s)
             )
+        domain = [("amazon_sync_state", "=", "pending"), ("id", "not in", claimed.ids)]
+        if accounts is not None:
+            domain.append(("amazon_account_id", "in", accounts.ids))
+        counts["queued"] = self.search_count(domain)
+        counts["failure"] = "\n".join(failures) or False
         return counts
 
     @api.model
     def _amazon_claim(self, accounts=None, limit=SYNC_BATCH_SIZE):
         """Lock and mark as processing the pickings to send now: pending ones,
         those left processing longer than :data:`PROCESSING_TIMEOUT`, and those
-        waiting for a feed result. Rows another transaction holds are skipped.
+        waiting for a feed result claimed more than :data:`FEED_POLL_INTERVAL` ago.
+        Rows another transaction holds are skipped.
 
         Not committed here: the caller commits before calling Amazon.
 
@@ -398,15 +446,17 @@ class StockPicking(models.Model):
              WHERE %(accounts)s
                AND (amazon_sync_state = 'pending'
                     OR (amazon_sync_state = 'processing'
-                        AND (amazon_feed_ref IS NOT NULL
-                             OR amazon_sync_date IS NULL
-                             OR amazon_sync_date < %(stale)s)))
+                        AND (amazon_sync_date IS NULL
+                             OR amazon_sync_date < CASE
+                                WHEN amazon_feed_ref IS NOT NULL THEN %(poll)s
+                                ELSE %(stale)s END)))
              ORDER BY id
              LIMIT %(limit)s
              FOR UPDATE SKIP LOCKED
             """,
             accounts=account_filter,
             stale=now - PROCESSING_TIMEOUT,
+            poll=now - FEED_POLL_INTERVAL,
             limit=limit,
         )
         try:
@@ -433,29 +483,61 @@ class StockPicking(models.Model):
         pickings.invalidate_recordset(["amazon_sync_state", "amazon_sync_date"])
         return pickings
 
-    def _amazon_process(self, client=None):
-        """Send what the claimed pickings need, account by account."""
+    def _amazon_process(self, client=None, call_log=None, client_options=None):
+        """Send what the claimed pickings need, account by account.
+
+        :return: ``(sent, failures)``: the pickings sent (or tried), and one
+            ``"<error type>: <message>"`` per account stopped by Amazon refusing its
+            credentials or by a client that cannot be built (its pickings not sent
+            are back in the queue).
+        :rtype: tuple[int, list[str]]
+        """
         Account = self.env["amazon.account"]
         by_account = defaultdict(lambda: self.browse())
         for picking in self:
             by_account[picking.amazon_account_id] |= picking
+        progress = {"sent": 0}
+        failures = []
         for account, pickings in by_account.items():
             own_client = client is None
             account_client = client
             try:
-                account_client = account_client or account._get_sp_api_client()
-            except Exception as error:  # noqa: BLE001 - recorded on the pickings
-                for picking in pickings:
-                    picking._amazon_set_error(str(error))
-                Account._amazon_commit()
-                continue
-            try:
-                pickings._amazon_process_account(account_client)
-            finally:
                 if own_client:
+                    options = dict(client_options or {})
+                    if call_log is not None:
+                        options["call_log"] = call_log
+                    account_client = account._get_sp_api_client(**options)
+                pickings._amazon_process_account(account_client, progress)
+            # The account cannot call Amazon (credentials refused or missing): the
+            # pickings are not at fault, they wait in the queue for the next run.
+            except (AmazonAuthError, UserError) as error:
+                _logger.warning(
+                    "Amazon shipment confirmations of account %s stopped: %s",
+                    account.id,
+                    type(error).__name__,
+                )
+                pickings._amazon_release()
+                failures.append(f"{type(error).__name__}: {error}")
+                Account._amazon_commit()
+            finally:
+                if own_client and account_client:
                     account_client.close()
+        return progress["sent"], failures
 
-    def _amazon_process_account(self, client):
+    def _amazon_release(self):
+        """Put back in the queue the claimed pickings nothing was sent for (still
+        processing without a feed); those waiting for a feed keep waiting."""
+        self.filtered(
+            lambda p: p.amazon_sync_state == "processing" and not p.amazon_feed_ref
+        ).write({"amazon_sync_state": "pending", "amazon_sync_date": False})
+
+    def _amazon_process_account(self, client, progress):
+        """Send the claimed pickings of one account (``progress["sent"]`` counts
+        those sent or tried).
+
+        :raise AmazonAuthError: Amazon refused the account's credentials (the
+            picking concerned is back in the queue; the caller releases the rest).
+        """
         Account = self.env["amazon.account"]
         waiting = self.filtered("amazon_feed_ref")
         to_send = self - waiting
@@ -477,12 +559,14 @@ class StockPicking(models.Model):
             if info["untracked"]:
                 untracked |= picking
                 continue
+            progress["sent"] += 1
             picking._amazon_run(picking._amazon_confirm_packages, client)
             Account._amazon_commit()
         for marketplace in untracked.sale_id.amazon_marketplace_id:
             batch = untracked.filtered(
                 lambda p, m=marketplace: p.sale_id.amazon_marketplace_id == m
             )
+            progress["sent"] += len(batch)
             batch._amazon_run(batch._amazon_send_fulfillment_feed, client)
             Account._amazon_commit()
         for feed_ref in set(waiting.mapped("amazon_feed_ref")):
@@ -493,10 +577,21 @@ class StockPicking(models.Model):
     def _amazon_run(self, step, client):
         """Run ``step(client)`` in a savepoint; an error puts the pickings back in
         the queue (throttling, Amazon failing: up to :data:`MAX_TRANSIENT_ATTEMPTS`
-        times) or in error. Never raises: one picking never stops the others."""
+        times) or in error. One picking never stops the others.
+
+        :raise AmazonAuthError: Amazon refused the account's credentials: the
+            pickings are back in the queue (no attempt counted), and the account's
+            other pickings would meet the same answer.
+        """
         try:
             with self.env.cr.savepoint():
                 step(client)
+        except AmazonAuthError as error:
+            self._amazon_keep_accepted(error)
+            self.filtered(lambda p: not p.amazon_feed_ref).write(
+                {"amazon_sync_state": "pending", "amazon_sync_date": False}
+            )
+            raise
         except (AmazonThrottledError, AmazonServerError) as error:
             self._amazon_keep_accepted(error)
             for picking in self:

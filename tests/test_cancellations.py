@@ -275,3 +275,90 @@ class TestCancellations(AmazonSandboxCase):
         other = self.env["sale.order"].create({"partner_id": partner.id})
         with self.assertRaisesRegex(UserError, "apart from other orders"):
             (self.unshipped_fbm[2] | other).action_cancel()
+
+    # --- run rows ---------------------------------------------------------------
+
+    def _runs(self, account):
+        return self.env["amazon.sync.run"].search(
+            [("account_id", "=", account.id), ("flow", "=", "cancel")]
+        )
+
+    def _sandbox_calls(self):
+        return len(self.sandbox.app.call_log()["calls"])
+
+    def test_cancellation_runs_are_recorded_when_something_happened(self):
+        """One cancel run row per account and run that sent or settled something,
+        with its counts and the calls the sandbox received; a tick that only finds
+        the feed still in progress writes none."""
+        order = self.unshipped_fbm[-1]
+        account = order.amazon_account_id
+        Account = self.env["amazon.account"]
+        Account._cron_sync_cancellations()
+        self.assertFalse(self._runs(account), "nothing to send: no row")
+        self._cancel_in_odoo(order)
+        calls = self._sandbox_calls()
+        account.action_sync_cancellations()
+        run = self._runs(account)
+        self.assertEqual(len(run), 1)
+        self.assertEqual(
+            (run.flow, run.trigger, run.state), ("cancel", "manual", "done")
+        )
+        self.assertEqual(
+            (run.records_sent, run.records_done, run.records_waiting),
+            (1, 0, 1),
+        )
+        # createFeedDocument, the upload, createFeed
+        self.assertEqual(run.api_calls, self._sandbox_calls() - calls)
+        self.assertGreaterEqual(run.api_calls, 3)
+
+        Account._cron_sync_cancellations()  # the feed is still in progress
+        self.assertEqual(self._runs(account), run)
+        self.sandbox.app.advance(FEED_PROCESSING_SECONDS)
+        Account._cron_sync_cancellations()
+        last = self._runs(account)[0]
+        self.assertNotEqual(last, run)
+        self.assertEqual(
+            (last.trigger, last.state, last.records_done, last.records_waiting),
+            ("cron", "done", 1, 0),
+        )
+        self.assertEqual(order.amazon_cancel_state, "done")
+        account.invalidate_recordset()
+        self.assertEqual(account.health_last_cancellations, last.ended_at)
+
+    def test_credentials_refused_fail_the_cancel_run_not_the_order(self):
+        """Amazon refuses the refresh token: the run fails (one activity for the
+        flow), the order waits in the queue, not in error; fixed credentials send
+        it."""
+        order = self.unshipped_fbm[-2]
+        account = order.amazon_account_id
+        self._cancel_in_odoo(order)
+        good_token = account._get_credentials()["refresh_token"]
+        account.refresh_token_input = "Atzr|revoked-by-the-seller"
+        for _tick in range(2):
+            self.env["amazon.account"]._cron_sync_cancellations()
+            run = self._runs(account)[0]
+            self.assertEqual(run.state, "failed")
+            self.assertTrue(run.error.startswith("AmazonAuthError"), run.error)
+            self.assertNotIn("revoked-by-the-seller", run.error)
+            self.assertEqual(order.amazon_cancel_state, "pending")
+            self.assertFalse(order.amazon_cancel_error)
+        activities = account.activity_ids.filtered(
+            lambda a: a.summary == "Amazon sync failed: Cancellations"
+        )
+        self.assertEqual(len(activities), 1)
+        self.assertFalse(
+            order.activity_ids.filtered(
+                lambda a: a.summary == "Amazon cancellation failed"
+            )
+        )
+        account.refresh_token_input = good_token
+        self.env["amazon.account"]._cron_sync_cancellations()
+        run = self._runs(account)[0]
+        self.assertEqual((run.state, run.records_sent), ("done", 1))
+        self.assertEqual(order.amazon_cancel_state, "processing")
+        self.assertTrue(order.amazon_cancel_feed_ref)
+        self.assertFalse(
+            account.activity_ids.filtered(
+                lambda a: a.summary == "Amazon sync failed: Cancellations"
+            )
+        )

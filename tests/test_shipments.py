@@ -8,7 +8,8 @@ nothing sleeps.
 
 import threading
 from contextlib import closing
-from datetime import datetime
+from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from spapi_sandbox import samples, serve
 
@@ -18,6 +19,8 @@ from odoo.sql_db import db_connect
 from odoo.tests import Form, tagged
 from odoo.tests.common import BaseCase, TransactionCase, get_db_name
 
+from odoo.addons.sale_amazon_connector.models import amazon_account
+from odoo.addons.sale_amazon_connector.models.stock_picking import FEED_POLL_INTERVAL
 from odoo.addons.sale_amazon_connector.services import sp_api
 
 from .common import FakeClock
@@ -173,6 +176,21 @@ class TestShipments(ShipmentMixin, TransactionCase):
             accounts=self.account, client=client
         )
 
+    @staticmethod
+    def _age_claim(picking):
+        """Time passes: the picking's last claim is older than the feed poll
+        interval (Odoo's clock; the sandbox's moves apart)."""
+        picking.amazon_sync_date -= FEED_POLL_INTERVAL + timedelta(seconds=1)
+
+    def _runs(self, flow="shipments"):
+        return self.env["amazon.sync.run"].search(
+            [("account_id", "=", self.account.id), ("flow", "=", flow)]
+        )
+
+    def _sandbox_calls(self):
+        """Every request the sandbox received, LWA token requests included."""
+        return len(self.sandbox.app.call_log()["calls"])
+
     # --- tests ------------------------------------------------------------- #
 
     def test_full_shipment(self):
@@ -321,12 +339,18 @@ class TestShipments(ShipmentMixin, TransactionCase):
             self._calls(),
             ["getOrder", "createFeedDocument", "uploadFeedDocument", "createFeed"],
         )
-        # Amazon has not processed it yet: still processing, nothing sent again
+        # a run right after leaves it alone (its last claim is fresh)
+        self.assertEqual(self._sync()["claimed"], 0)
+        self.assertEqual(self._calls("getFeed"), 0)
+        # later, Amazon has not processed it yet: still processing, nothing sent
+        # again
+        self._age_claim(picking)
         self._sync()
         self.assertEqual(picking.amazon_sync_state, "processing")
         self.assertEqual(self._calls("createFeed"), 1)
         self.assertEqual(self._calls("getFeed"), 1)
         self.sandbox.app.advance(61)
+        self._age_claim(picking)
         self._sync()
         self.assertEqual(picking.amazon_sync_state, "done", picking.amazon_sync_error)
         self.assertEqual(self._calls("confirmShipment"), 0)
@@ -424,6 +448,168 @@ class TestShipments(ShipmentMixin, TransactionCase):
         picking.amazon_sync_date = datetime(2020, 1, 1)
         self._sync()
         self.assertEqual(picking.amazon_sync_state, "done")
+        self.assertEqual(self._calls("confirmShipment"), 1)
+
+    def test_picking_waiting_for_its_feed_is_not_claimed_again_at_once(self):
+        """Reviewer finding 11: a picking waiting for its feed's result was claimed
+        by every run (each cron tick, each validation's trigger, the button), so two
+        runs close together both called getFeed and both confirmed it. Now a run
+        takes it again only once its last claim is FEED_POLL_INTERVAL old, and
+        it is confirmed once."""
+        order = self._import(4)
+        picking = self._open_picking(order)
+        self._ship(picking, carrier="Deutsche Post Brief", tracking=False)
+        self._sync()
+        self.assertEqual(picking.amazon_sync_state, "processing")
+        self.assertTrue(picking.amazon_feed_ref)
+        self.sandbox.app.advance(61)  # Amazon has processed the feed
+        self._age_claim(picking)
+        Picking = self.env["stock.picking"]
+        # a run claims it (and commits the claim before asking Amazon)...
+        first = Picking._amazon_claim(self.account)
+        self.assertEqual(first, picking)
+        # ... a second run at the same moment (cron triggered, button) leaves it
+        self.assertFalse(Picking._amazon_claim(self.account))
+        first._amazon_process()
+        self.assertEqual(picking.amazon_sync_state, "done", picking.amazon_sync_error)
+        self.assertEqual(self._calls("getFeed"), 1)
+        # runs after it is done never touch it again
+        self._age_claim(picking)
+        self.assertEqual(self._sync()["claimed"], 0)
+        self.assertEqual(self._calls("getFeed"), 1)
+        self.assertEqual(self._calls("createFeed"), 1)
+        confirmed = picking.message_ids.filtered(
+            lambda m: "confirmed to Amazon" in str(m.body)
+        )
+        self.assertEqual(len(confirmed), 1, "confirmed once")
+
+    def test_runs_recorded_per_account_only_when_something_happened(self):
+        """The cron writes one shipments run row per account and run that sent or
+        settled something, with its counts and the calls the sandbox received; a
+        tick with nothing to send, or with a feed still in progress, writes none."""
+        Account = self.env["amazon.account"]
+        self.env["amazon.account"].search([("id", "!=", self.account.id)]).write(
+            {"active": False}
+        )
+        Account._cron_sync_pickings()
+        self.assertFalse(self._runs(), "nothing to send: no row")
+
+        tracked = self._open_picking(self._import(0))
+        untracked = self._open_picking(self._import(4))
+        self._ship(tracked)
+        self._ship(untracked, carrier="Deutsche Post Brief", tracking=False)
+        calls = self._sandbox_calls()
+        Account._cron_sync_pickings()
+        run = self._runs()
+        self.assertEqual(len(run), 1)
+        self.assertEqual(
+            (run.flow, run.trigger, run.state), ("shipments", "cron", "done")
+        )
+        # what the sandbox received: confirmShipment, createFeedDocument, the
+        # upload and createFeed (the access token is cached since the imports)
+        self.assertEqual(run.api_calls, self._sandbox_calls() - calls)
+        self.assertEqual(run.api_calls, 4)
+        self.assertEqual(
+            (
+                run.records_sent,
+                run.records_done,
+                run.records_waiting,
+                run.records_error,
+            ),
+            (2, 1, 1, 0),
+        )
+        self.assertTrue(run.ended_at and run.duration >= 0)
+        self.assertFalse(run.error)
+
+        # the feed is still in progress on Amazon: the next tick writes no row
+        self._age_claim(untracked)
+        Account._cron_sync_pickings()
+        self.assertEqual(self._runs(), run)
+        self.assertEqual(self._calls("getFeed"), 1)
+        # Amazon is done: the tick that reads the result records it
+        self.sandbox.app.advance(61)
+        self._age_claim(untracked)
+        Account._cron_sync_pickings()
+        last = self._runs()[0]
+        self.assertNotEqual(last, run)
+        self.assertEqual(
+            (last.records_sent, last.records_done, last.records_waiting),
+            (0, 1, 0),
+        )
+        self.assertEqual(untracked.amazon_sync_state, "done")
+        self.account.invalidate_recordset()
+        self.assertEqual(self.account.health_last_shipments, last.ended_at)
+
+        # the button records a manual run
+        picking = self._open_picking(self._import(5))
+        self._ship(picking)
+        self.account.action_sync_pickings()
+        manual = self._runs()[0]
+        self.assertEqual((manual.trigger, manual.records_done), ("manual", 1))
+
+    def test_credentials_refused_fail_the_run_not_the_pickings(self):
+        """Amazon refuses the account's refresh token: the run row fails with the
+        error (no secret in it), the picking goes back to the queue untouched (no
+        error, no attempt counted), one activity for the failing flow however many
+        runs fail; fixed credentials: the next run confirms it and closes it."""
+        self.env["amazon.account"].search([("id", "!=", self.account.id)]).write(
+            {"active": False}
+        )
+        picking = self._open_picking(self._import(0))
+        self._ship(picking)
+        good_token = self.account._get_credentials()["refresh_token"]
+        self.account.refresh_token_input = "Atzr|revoked-by-the-seller"
+        Account = self.env["amazon.account"]
+        for _tick in range(2):
+            Account._cron_sync_pickings()
+            run = self._runs()[0]
+            self.assertEqual(run.state, "failed")
+            self.assertTrue(run.error.startswith("AmazonAuthError"), run.error)
+            self.assertEqual(picking.amazon_sync_state, "pending")
+            self.assertEqual(picking.amazon_sync_attempts, 0)
+            self.assertFalse(picking.amazon_sync_error)
+        self.assertEqual(len(self._runs()), 2)
+        self.assertEqual(self._calls("confirmShipment"), 0)
+        activities = self.account.activity_ids.filtered(
+            lambda a: a.summary == "Amazon sync failed: Shipments"
+        )
+        self.assertEqual(len(activities), 1, "one activity, not one per run")
+        for text in (self._runs().mapped("error"), activities.mapped("note")):
+            self.assertNotIn("revoked-by-the-seller", str(text))
+            self.assertNotIn(samples.CLIENT_SECRET, str(text))
+        self.account.invalidate_recordset()
+        self.assertEqual(self.account.health_token_state, "invalid")
+        self.assertEqual(self.account.health_failed_flows, "Shipments")
+
+        self.account.refresh_token_input = good_token
+        Account._cron_sync_pickings()
+        self.assertEqual(self._runs()[0].state, "done")
+        self.assertEqual(picking.amazon_sync_state, "done")
+        self.assertFalse(
+            self.account.activity_ids.filtered(
+                lambda a: a.summary == "Amazon sync failed: Shipments"
+            )
+        )
+        self.assertEqual(self._calls("confirmShipment"), 1)
+
+    def test_button_sends_a_bounded_batch_and_leaves_the_rest_to_the_cron(self):
+        """SYNC PICKINGS runs in the request: it takes a bounded batch per account,
+        triggers the cron for the rest and says so."""
+        pickings = [self._open_picking(self._import(index)) for index in (0, 1)]
+        for picking in pickings:
+            self._ship(picking)
+        cron = self.env.ref("sale_amazon_connector.ir_cron_amazon_sync_pickings")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        with patch.object(amazon_account, "EXPORT_BUTTON_BATCH_SIZE", 1):
+            action = self.account.action_sync_pickings()
+        message = action["params"]["message"]
+        self.assertIn("1 confirmed", message)
+        self.assertIn("1 more queued", message)
+        self.assertEqual([p.amazon_sync_state for p in pickings], ["done", "pending"])
+        self.assertGreater(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
+            triggers,
+        )
         self.assertEqual(self._calls("confirmShipment"), 1)
 
     def test_order_shipped_elsewhere_is_flagged_not_validated(self):
