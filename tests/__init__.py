@@ -13,3 +13,4 @@ from . import test_accounting
 from . import test_reliability
 from . import test_buyer_data
 from . import test_properties
+from . import test_hostile_input
