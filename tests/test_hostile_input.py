@@ -7,12 +7,18 @@ from the scenario and its manifest (``spapi_sandbox.manifest.build``: what Amazo
 data says Odoo must hold), from the sandbox's call log and its state, never from what
 Odoo computed.
 
-The cases the issue lists that other files already show are named in the table of the
-README's reliability section; this file holds the others: a cursor too close to
-Amazon's now, page tokens Amazon keeps repeating, an error on page 2 of 3 (passing,
-then lasting), a 429 and an expired access token in the middle of a run, a pending
-order without prices, and the logs of a failing run (no secret, no buyer data, the
-library's DEBUG records never printed).
+This file holds the cases no other file showed: a cursor too close to Amazon's now,
+page tokens Amazon keeps repeating, an error on page 2 of 3 (passing, then lasting), a
+429 and an expired access token in the middle of a run, a pending order without prices,
+and the logs of a failing run (no secret, no buyer data, the library's DEBUG records
+never printed). The other cases of the issue's list are shown where their flow is
+tested: repeated pages (test_sync_runs), missing buyer data, tax on top of and inside
+prices, tax withheld by Amazon, unusual currencies, replacement orders and items
+canceled on Amazon (test_order_import), an order read by getOrder only
+(test_sync_runs: recover wizard, failure retries), carrier codes Amazon rejects and
+partial shipments (test_shipments), buyer cancellation requests, partial cancellations
+and cancellation after shipment (test_cancellations), arbitrary schema-valid orders
+(test_properties).
 """
 
 import copy
