@@ -841,7 +841,13 @@ class AmazonAccount(models.Model):
         # One broken order never stops the others: any error is recorded on it.
         except Exception as error:  # noqa: BLE001
             message = f"{type(error).__name__}: {error}"
-            _logger.warning("Amazon order %s failed to import: %s", ref, message)
+            # The log names the error; only the connector's own messages (UserError)
+            # are logged in full: another error's text may quote the buyer's data.
+            _logger.warning(
+                "Amazon order %s failed to import: %s",
+                ref,
+                message if isinstance(error, UserError) else type(error).__name__,
+            )
             self._record_failure(run, ref, message, failure)
             return "failed"
         self._resolve_failures(run, ref, failure)

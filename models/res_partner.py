@@ -27,87 +27,172 @@ class ResPartner(models.Model):
         *Amazon Customer*
         holding only the non-personal location (country, state, city, zip).
 
+        :param account: the ``amazon.account``.
+        :param dict order_data: an Orders v2026-01-01 ``Order`` (BUYER, RECIPIENT and
+            TAX datasets read when present).
+        :param marketplace: the order's ``amazon.marketplace``.
         :return: ``(customer, delivery contact)``
         :rtype: tuple
         """
+        return self._amazon_find_or_create_many(account, [(order_data, marketplace)])[0]
+
+    @api.model
+    def _amazon_find_or_create_many(self, account, orders):
+        """:meth:`_amazon_find_or_create` for the orders of a page at once: the
+        customers matched with one search and the missing ones created with one
+        ``create``, then the same for the delivery contacts (DESIGN §7). Two orders of
+        the same buyer and address get the same partners.
+
+        :param account: the ``amazon.account``.
+        :param list orders: ``(order_data, marketplace)`` pairs.
+        :return: one ``(customer, delivery contact)`` pair per order, in order.
+        :rtype: list
+        """
+        lookups = {}
+        values = [
+            self._amazon_partner_values(account, order_data, marketplace, lookups)
+            for order_data, marketplace in orders
+        ]
+        customers = self._amazon_match_or_create_many([c for c, _d in values])
+        to_match = [
+            (index, {"parent_id": customers[index].id, **delivery})
+            for index, (_c, delivery) in enumerate(values)
+            if delivery is not None
+        ]
+        deliveries = dict(
+            zip(
+                [index for index, _v in to_match],
+                self._amazon_match_or_create_many([v for _i, v in to_match]),
+                strict=True,
+            )
+        )
+        return [
+            (customer, deliveries.get(index, customer))
+            for index, customer in enumerate(customers)
+        ]
+
+    @api.model
+    def _amazon_partner_values(self, account, order_data, marketplace, lookups):
+        """The matching values of an order's customer and delivery contact.
+
+        :param dict lookups: a cache of country and state searches, shared by the
+            orders of a page.
+        :return: ``(customer values, delivery values)``; the delivery values are
+            ``None`` for an anonymous customer (no buyer data), and lack
+            ``parent_id`` (the customer).
+        """
         buyer = order_data.get("buyer") or {}
         address = (order_data.get("recipient") or {}).get("deliveryAddress") or {}
-        country = (
-            self.env["res.country"].search(
-                [
-                    (
-                        "code",
-                        "=",
-                        address.get("countryCode") or marketplace.country_id.code,
-                    )
-                ],
-                limit=1,
+        code = address.get("countryCode") or marketplace.country_id.code
+        key = ("country", code)
+        if key not in lookups:
+            lookups[key] = (
+                self.env["res.country"].search([("code", "=", code)], limit=1)
+                or marketplace.country_id
             )
-            or marketplace.country_id
-        )
-        state = self._amazon_state(country, address.get("stateOrRegion"))
+        country = lookups[key]
+        key = ("state", country.id, address.get("stateOrRegion"))
+        if key not in lookups:
+            lookups[key] = self._amazon_state(country, address.get("stateOrRegion"))
         location = {
             "country_id": country.id,
-            "state_id": state.id,
+            "state_id": lookups[key].id,
             "city": address.get("city") or False,
             "zip": address.get("postalCode") or False,
         }
-        has_pii = bool(buyer.get("buyerName") or address.get("name"))
-        if not has_pii:
-            customer = self._amazon_match_or_create(
-                {
-                    **location,
-                    "name": ANONYMOUS_NAME,
-                    "company_id": account.company_id.id,
-                    "amazon_buyer": True,
-                    "is_company": False,
-                }
-            )
-            return customer, customer
-        vat = self._amazon_vat(order_data)
+        if not (buyer.get("buyerName") or address.get("name")):
+            return {
+                **location,
+                "name": ANONYMOUS_NAME,
+                "company_id": account.company_id.id,
+                "amazon_buyer": True,
+                "is_company": False,
+            }, None
         company_name = buyer.get("buyerCompanyName") or address.get("companyName")
-        customer_values = {
-            "name": company_name or buyer.get("buyerName") or address.get("name"),
+        name = company_name or buyer.get("buyerName") or address.get("name")
+        # Amazon gives the recipient's address, not the buyer's: the customer keeps only
+        # the location, the street stays on the delivery contact.
+        customer = {
+            "name": name,
             "email": buyer.get("buyerEmail") or False,
             "is_company": bool(company_name),
-            "vat": vat or False,
+            "vat": self._amazon_vat(order_data) or False,
+            "company_id": account.company_id.id,
+            "amazon_buyer": True,
+            **location,
+            "parent_id": False,
+            "type": "contact",
+        }
+        delivery = {
+            "type": "delivery",
+            "name": address.get("name") or name,
+            "street": address.get("addressLine1") or False,
+            "street2": " ".join(
+                filter(None, [address.get("addressLine2"), address.get("addressLine3")])
+            )
+            or False,
+            "phone": address.get("phone") or False,
             "company_id": account.company_id.id,
             "amazon_buyer": True,
             **location,
         }
-        # Amazon gives the recipient's address, not the buyer's: the customer keeps only
-        # the location, the street stays on the delivery contact.
-        customer = self._amazon_match_or_create(
-            {**customer_values, "parent_id": False, "type": "contact"}
-        )
-        delivery = self._amazon_match_or_create(
-            {
-                "parent_id": customer.id,
-                "type": "delivery",
-                "name": address.get("name") or customer.name,
-                "street": address.get("addressLine1") or False,
-                "street2": " ".join(
-                    filter(
-                        None, [address.get("addressLine2"), address.get("addressLine3")]
-                    )
-                )
-                or False,
-                "phone": address.get("phone") or False,
-                "company_id": account.company_id.id,
-                "amazon_buyer": True,
-                **location,
-            }
-        )
         return customer, delivery
 
     @api.model
     def _amazon_match_or_create(self, values):
         """The partner with exactly these values, created when there is none; a
-        contact whose buyer data were erased is never reused."""
-        domain = [(key, "=", value) for key, value in values.items()]
-        domain.append(("amazon_buyer_erased", "=", False))
-        partner = self.search(domain, limit=1)
-        return partner or self.with_context(mail_create_nolog=True).create(values)
+        contact whose buyer data were erased is never reused.
+
+        :param dict values: field values (ids for many2one fields, ``False`` for
+            empty ones).
+        :return: the ``res.partner``.
+        """
+        return self._amazon_match_or_create_many([values])[0]
+
+    @api.model
+    def _amazon_match_or_create_many(self, values_list):
+        """:meth:`_amazon_match_or_create` for many value sets: one search of the
+        candidates (same names, Amazon buyers not erased), compared in Python field by
+        field; the oldest match wins; the value sets without a match are created in
+        one ``create`` (equal sets once).
+
+        :param list values_list: dicts of field values, each with ``name``.
+        :return: the partners, one per dict, in order (a recordset may repeat one).
+        :rtype: list
+        """
+        if not values_list:
+            return []
+
+        def key(values):
+            return tuple(sorted(values.items()))
+
+        candidates = self.search(
+            [
+                ("name", "in", list({values["name"] for values in values_list})),
+                ("amazon_buyer", "=", True),
+                ("amazon_buyer_erased", "=", False),
+            ],
+            order="id",
+        )
+        found = {}
+        for names in {tuple(sorted(values)) for values in values_list}:
+            for partner in candidates:
+                candidate_key = tuple(
+                    (name, _amazon_value(partner, name)) for name in names
+                )
+                found.setdefault(candidate_key, partner)
+        keys = [key(values) for values in values_list]
+        missing = {}
+        for values_key, values in zip(keys, values_list, strict=True):
+            if values_key not in found:
+                missing.setdefault(values_key, values)
+        if missing:
+            # copies: create() adds values of its own to the dicts it is given
+            created = self.with_context(mail_create_nolog=True).create(
+                [dict(values) for values in missing.values()]
+            )
+            found.update(zip(missing, created, strict=True))
+        return [found[values_key] for values_key in keys]
 
     @api.model
     def _amazon_state(self, country, state_name):
@@ -129,3 +214,12 @@ class ResPartner(models.Model):
             if registration.get("taxRegistrationNumber"):
                 return registration["taxRegistrationNumber"]
         return False
+
+
+def _amazon_value(partner, name):
+    """A partner's value of ``name`` in the shape of the values matched: the id of a
+    many2one, ``False`` for an empty field."""
+    value = partner[name]
+    if isinstance(value, models.BaseModel):
+        return value.id or False
+    return value or False

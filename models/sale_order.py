@@ -282,7 +282,7 @@ class SaleOrder(models.Model):
                 ]
             ).mapped("amazon_order_ref")
         )
-        prepared, seen = [], set()
+        to_import, seen = [], set()
         for order_data in orders_data:
             ref = order_data["orderId"]
             if ref in existing or ref in seen:
@@ -291,9 +291,45 @@ class SaleOrder(models.Model):
             if action != "import":
                 continue
             seen.add(ref)
-            prepared.append(self._amazon_prepare_order(account, order_data, run))
-        if not prepared:
+            to_import.append(order_data)
+        if not to_import:
             return {}
+        marketplaces = {
+            marketplace.marketplace_ref: marketplace
+            for marketplace in self.env["amazon.marketplace"].search(
+                [
+                    (
+                        "marketplace_ref",
+                        "in",
+                        [data["salesChannel"]["marketplaceId"] for data in to_import],
+                    )
+                ]
+            )
+        }
+        known = [
+            data
+            for data in to_import
+            if data["salesChannel"]["marketplaceId"] in marketplaces
+        ]
+        partners = dict(
+            zip(
+                [data["orderId"] for data in known],
+                self.env["res.partner"]._amazon_find_or_create_many(
+                    account,
+                    [
+                        (data, marketplaces[data["salesChannel"]["marketplaceId"]])
+                        for data in known
+                    ],
+                ),
+                strict=True,
+            )
+        )
+        prepared = [
+            self._amazon_prepare_order(
+                account, order_data, run, partners=partners.get(order_data["orderId"])
+            )
+            for order_data in to_import
+        ]
         orders = self._amazon_create_prepared(prepared)
         return dict.fromkeys(orders.mapped("amazon_order_ref"), "created")
 
@@ -308,9 +344,11 @@ class SaleOrder(models.Model):
         return self._amazon_create_prepared([prepared])
 
     @api.model
-    def _amazon_prepare_order(self, account, order_data, run=None):
+    def _amazon_prepare_order(self, account, order_data, run=None, partners=None):
         """The values of the sales order of a new Amazon order.
 
+        :param tuple partners: the ``(customer, delivery contact)`` found beforehand
+            for the order (a page's batch), else they are found here.
         :return: ``(values, order_data, additive, purchase_date)``.
         :raise UserError: unknown marketplace or currency.
         """
@@ -323,9 +361,9 @@ class SaleOrder(models.Model):
         fulfillment = order_data.get("fulfillment") or {}
         channel = "fba" if fulfillment.get("fulfilledBy") == "AMAZON" else "fbm"
         currency = self._amazon_currency(order_data, marketplace, run)
-        partner, shipping_partner = self.env["res.partner"]._amazon_find_or_create(
-            account, order_data, marketplace
-        )
+        partner, shipping_partner = partners or self.env[
+            "res.partner"
+        ]._amazon_find_or_create(account, order_data, marketplace)
         purchase_date = parse_amazon_datetime(order_data["createdTime"])
         replacement_ref = _replacement_original_ref(order_data)
         replacement_of = self._amazon_replacement_of(account, replacement_ref)
@@ -403,13 +441,21 @@ class SaleOrder(models.Model):
         ):
             order.date_order = purchase_date
         fba._amazon_create_fba_moves()
-        for order, (_values, order_data, _additive, _date) in zip(
-            orders, prepared, strict=True
-        ):
-            if order.amazon_channel == "fbm" and order_data["fulfillment"].get(
-                "fulfillmentStatus"
-            ) in ("SHIPPED", "PARTIALLY_SHIPPED"):
-                order._amazon_validate_shipped_outside(order_data)
+        shipped = {
+            order: order_data
+            for order, (_values, order_data, _additive, _date) in zip(
+                orders, prepared, strict=True
+            )
+            if order.amazon_channel == "fbm"
+            and order_data["fulfillment"].get("fulfillmentStatus")
+            in ("SHIPPED", "PARTIALLY_SHIPPED")
+        }
+        if shipped:
+            self.browse(
+                [order.id for order in shipped]
+            )._amazon_validate_shipped_outside(
+                {order.amazon_order_ref: data for order, data in shipped.items()}
+            )
         orders.filtered(
             "amazon_buyer_cancel_requested"
         )._amazon_notify_buyer_cancel_request()
@@ -885,40 +931,53 @@ class SaleOrder(models.Model):
             moves = self.env["stock.move"].sudo().create(moves_values)
             moves._action_done()
 
-    def _amazon_validate_shipped_outside(self, order_data):
-        """Validate the picking for what Amazon reports shipped, with its carrier and
-        tracking; the rest stays in a backorder. Never confirmed back to Amazon."""
-        self.ensure_one()
-        shipped = {}
-        carriers, trackings = [], []
-        for package in order_data.get("packages") or []:
-            if package.get("carrier"):
-                carriers.append(package["carrier"])
-            if package.get("trackingNumber"):
-                trackings.append(package["trackingNumber"])
-            for item in package.get("packageItems") or []:
-                shipped[item["orderItemId"]] = shipped.get(
-                    item["orderItemId"], 0
-                ) + int(item.get("quantity") or 0)
-        self.amazon_shipped_outside = True
-        pickings = self.picking_ids.filtered(
-            lambda p: p.state not in ("done", "cancel")
-        )
-        for picking in pickings:
-            for move in picking.move_ids:
-                qty = shipped.get(move.sale_line_id.amazon_item_ref, 0)
-                move.quantity = min(qty, move.product_uom_qty)
-                move.picked = bool(move.quantity)
-            if not any(picking.move_ids.mapped("picked")):
-                continue
-            picking.carrier_tracking_ref = ", ".join(trackings) or False
-            picking.with_context(
-                skip_backorder=False, cancel_backorder=False, skip_sms=True
-            )._action_done()
+    def _amazon_validate_shipped_outside(self, orders_data):
+        """Validate the pickings of these FBM orders for what Amazon reports shipped,
+        with its carrier and tracking; the rest stays in a backorder. Never confirmed
+        back to Amazon. The pickings of all the orders are validated at once.
+
+        :param dict orders_data: ``{orderId: Order}`` (Orders v2026-01-01, with the
+            PACKAGES dataset) for each of these orders.
+        """
+        to_validate = self.env["stock.picking"]
+        carriers_by_picking = {}
+        for order in self:
+            order_data = orders_data[order.amazon_order_ref]
+            shipped = {}
+            carriers, trackings = [], []
+            for package in order_data.get("packages") or []:
+                if package.get("carrier"):
+                    carriers.append(package["carrier"])
+                if package.get("trackingNumber"):
+                    trackings.append(package["trackingNumber"])
+                for item in package.get("packageItems") or []:
+                    shipped[item["orderItemId"]] = shipped.get(
+                        item["orderItemId"], 0
+                    ) + int(item.get("quantity") or 0)
+            order.amazon_shipped_outside = True
+            pickings = order.picking_ids.filtered(
+                lambda p: p.state not in ("done", "cancel")
+            )
+            for picking in pickings:
+                for move in picking.move_ids:
+                    qty = shipped.get(move.sale_line_id.amazon_item_ref, 0)
+                    move.quantity = min(qty, move.product_uom_qty)
+                    move.picked = bool(move.quantity)
+                if not any(picking.move_ids.mapped("picked")):
+                    continue
+                picking.carrier_tracking_ref = ", ".join(trackings) or False
+                to_validate |= picking
+                carriers_by_picking[picking] = ", ".join(sorted(set(carriers))) or "-"
+        if not to_validate:
+            return
+        to_validate.with_context(
+            skip_backorder=False, cancel_backorder=False, skip_sms=True
+        )._action_done()
+        for picking in to_validate:
             picking.message_post(
                 body=_(
                     "Shipped outside Odoo (Amazon packages, carrier %(carrier)s).",
-                    carrier=", ".join(sorted(set(carriers))) or "-",
+                    carrier=carriers_by_picking[picking],
                 )
             )
 

@@ -56,12 +56,17 @@ class SaleOrder(models.Model):
         :return: the posted ``account.move`` invoices.
         """
         invoices = self.env["account.move"]
+        # Most accounts do not invoice automatically: no savepoint (a flush of every
+        # pending change) for them, on every delivery validated.
+        candidates = self.sudo().filtered(lambda o: o.amazon_account_id.auto_invoice)
+        if not candidates:
+            return invoices
         try:
             with self.env.cr.savepoint():
-                due = self.sudo().filtered(lambda o: o._amazon_is_auto_invoiceable())
+                due = candidates.filtered(lambda o: o._amazon_is_auto_invoiceable())
         # Invoicing must never make the import (or a delivery) fail.
         except Exception as error:  # noqa: BLE001
-            for order in self.sudo():
+            for order in candidates:
                 order._amazon_auto_invoice_failed(_("automatic invoice"), error)
             return invoices
         if not due:

@@ -14,3 +14,4 @@ from . import test_reliability
 from . import test_buyer_data
 from . import test_properties
 from . import test_hostile_input
+from . import test_partner_matching

@@ -1,0 +1,86 @@
+"""Customers and delivery contacts of a page of orders, matched and created at once
+(``res.partner._amazon_find_or_create_many``): the same buyer and address give the
+same partners, within a page and across pages; a changed address makes a new
+delivery contact of the same customer; a contact whose buyer data were erased is
+never reused; an order without buyer data gets the anonymous customer of its place.
+"""
+
+from odoo.tests import tagged
+
+from ..models.res_partner import ANONYMOUS_NAME
+from .common import AmazonCommon
+from .test_properties import amazon_order
+
+ALICE = {
+    "name": "Alice Liddell",
+    "email": "alice123@marketplace.amazon.de",
+    "street": "Kaninchenbau 1",
+    "phone": "+49 301234567",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerMatching(AmazonCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account = cls._create_account()
+        cls.Partner = cls.env["res.partner"]
+
+    def _find(self, *orders):
+        return self.Partner._amazon_find_or_create_many(
+            self.account, [(order, self.marketplace_de) for order in orders]
+        )
+
+    def test_one_page_one_partner_per_buyer_and_address(self):
+        moved = {**ALICE, "street": "Spiegelgasse 2"}
+        before = self.Partner.search_count([])
+        pairs = self._find(
+            amazon_order("302-0000001-0000001", buyer=ALICE),
+            amazon_order("302-0000001-0000002", buyer=ALICE),
+            amazon_order("302-0000001-0000003", buyer=moved),
+            amazon_order("302-0000001-0000004"),
+        )
+        (c1, d1), (c2, d2), (c3, d3), (c4, d4) = pairs
+        # one customer, two delivery contacts, one anonymous customer
+        self.assertEqual(self.Partner.search_count([]) - before, 4)
+        self.assertEqual((c1, d1), (c2, d2))
+        self.assertEqual(c3, c1)
+        self.assertNotEqual(d3, d1)
+        self.assertEqual(
+            (c1.name, c1.email, c1.street), (ALICE["name"], ALICE["email"], False)
+        )
+        self.assertEqual(
+            (d1.parent_id, d1.type, d1.street, d1.phone),
+            (c1, "delivery", ALICE["street"], ALICE["phone"]),
+        )
+        self.assertEqual(d3.street, "Spiegelgasse 2")
+        self.assertEqual((c4.name, c4.street, d4), (ANONYMOUS_NAME, False, c4))
+        self.assertTrue(all(p.amazon_buyer for p in (c1, d1, d3, c4)))
+
+    def test_later_page_and_single_order_reuse_the_partners(self):
+        ((customer, delivery),) = self._find(
+            amazon_order("302-0000002-0000001", buyer=ALICE)
+        )
+        before = self.Partner.search_count([])
+        again = self._find(amazon_order("302-0000002-0000002", buyer=ALICE))
+        single = self.Partner._amazon_find_or_create(
+            self.account,
+            amazon_order("302-0000002-0000003", buyer=ALICE),
+            self.marketplace_de,
+        )
+        self.assertEqual(again, [(customer, delivery)])
+        self.assertEqual(single, (customer, delivery))
+        self.assertEqual(self.Partner.search_count([]), before)
+
+    def test_erased_contact_is_never_reused(self):
+        ((customer, delivery),) = self._find(
+            amazon_order("302-0000003-0000001", buyer=ALICE)
+        )
+        (customer | delivery).write({"amazon_buyer_erased": True})
+        ((new_customer, new_delivery),) = self._find(
+            amazon_order("302-0000003-0000002", buyer=ALICE)
+        )
+        self.assertNotEqual(new_customer, customer)
+        self.assertNotEqual(new_delivery, delivery)
+        self.assertEqual(new_delivery.parent_id, new_customer)
