@@ -156,7 +156,8 @@ class ResPartner(models.Model):
         field; the oldest match wins; the value sets without a match are created in
         one ``create`` (equal sets once).
 
-        :param list values_list: dicts of field values, each with ``name``.
+        :param list values_list: dicts of field values, each with ``name`` and
+            ``zip``.
         :return: the partners, one per dict, in order (a recordset may repeat one).
         :rtype: list
         """
@@ -169,6 +170,9 @@ class ResPartner(models.Model):
         candidates = self.search(
             [
                 ("name", "in", list({values["name"] for values in values_list})),
+                # every value set has a zip (False included): fewer candidates to
+                # compare (the anonymous customers of a country share their name)
+                ("zip", "in", list({values["zip"] for values in values_list})),
                 ("amazon_buyer", "=", True),
                 ("amazon_buyer_erased", "=", False),
             ],
