@@ -21,12 +21,14 @@ Usage (from bench/stock.sh): python bench/stock.py CONF DBNAME
 Settings: BENCH_STOCK_OFFERS (1000), BENCH_STOCK_SEED (42).
 """
 
+import json
 import logging
 import os
 import random
 import sys
 import time
 from datetime import datetime
+from pathlib import Path
 
 from spapi_sandbox import generator, serve
 
@@ -181,6 +183,20 @@ def main(conf, dbname):
         f"{second['seconds']:.1f} s; unchanged -> {third['sent']} sent, "
         f"{third['feeds']} feed(s), {third['calls']} calls"
     )
+    if os.environ.get("BENCH_STOCK_JSON"):
+        # make bench reads the figures from here
+        figures = {
+            "offers": OFFERS,
+            "changed": len(changed),
+            "differences": len(differences),
+        }
+        for name, push_figures in (
+            ("push_all", first),
+            ("push_changed", second),
+            ("push_unchanged", third),
+        ):
+            figures[name] = push_figures
+        Path(os.environ["BENCH_STOCK_JSON"]).write_text(json.dumps(figures))
     if differences or second["sent"] != len(changed) or third["sent"]:
         for line in differences[:20]:
             log(f"DIFFERENCE {line}")
