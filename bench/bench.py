@@ -282,6 +282,7 @@ def worker(mode, conf, db, stats_path, *args):
         cpu_end = resource.getrusage(resource.RUSAGE_SELF)
         cr.commit()
     _rss, peak = rss_kib()
+    peak = stats.pop("peak_kib", None) or peak
     stats.update(
         {
             "seconds": seconds,
@@ -616,6 +617,8 @@ def _mode_connector(env, scenario_path, port, speed, rate_limits, profile_path="
         profiler = Profiler(interval=0.002)
         profiler.start()
     ticks, seconds = _run_order_cron(env)
+    # the peak of the sync itself, before the check below loads scenario and manifest
+    _rss, peak_kib = rss_kib()
     if profiler:
         profiler.stop()
         Path(profile_path).write_text(
@@ -644,6 +647,7 @@ def _mode_connector(env, scenario_path, port, speed, rate_limits, profile_path="
         "failed": failed,
         "ticks": ticks,
         "seconds": seconds,
+        "peak_kib": peak_kib,
         "waited_amazon_seconds": waited["seconds"],
         "waits": waited["sleeps"],
         "differences": differences[:20],
