@@ -7,6 +7,7 @@ from . import amazon_sync_run
 from . import product_product
 from . import res_partner
 from . import sale_order
+from . import sale_order_cancel
 from . import sale_order_line
 from . import amazon_carrier
 from . import stock_picking

@@ -1,0 +1,496 @@
+"""Cancellations of Amazon orders, both ways: canceled on Amazon (the order sync
+calls :meth:`_amazon_cancel_from_amazon`), canceled in Odoo (the *Cancel on Amazon*
+wizard queues the order; :meth:`_amazon_sync_cancellations` sends Amazon's
+``POST_ORDER_ACKNOWLEDGEMENT_DATA`` feed and follows it)."""
+
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..const import CANCEL_REASONS, ORDER_ACK_FEED
+from ..exceptions import AmazonApiError, AmazonServerError, AmazonThrottledError
+from ..services.sp_api import TSV_CONTENT_TYPE
+from .sale_order import BUYER_CANCEL_SUMMARY
+
+_logger = logging.getLogger(__name__)
+
+CANCEL_FEED_COLUMNS = ("order-id", "amazon-order-item-code", "cancellation-reason-code")
+FEED_WAITING = ("IN_QUEUE", "IN_PROGRESS")
+# A cancellation claimed this long ago, still processing without a feed, was left by
+# a crash between the claim and the feed.
+CANCEL_CLAIM_TIMEOUT = timedelta(minutes=30)
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    def _amazon_cancel_from_amazon(self):
+        """Amazon canceled the order: cancel it (and its pickings) without e-mailing
+        the buyer; if goods already left, flag it for review instead."""
+        self.ensure_one()
+        if (
+            any(p.state == "done" for p in self.picking_ids)
+            or self.amazon_channel == "fba"
+        ):
+            self.write(
+                {
+                    "amazon_needs_review": True,
+                    "amazon_review_reason": _(
+                        "Amazon canceled this order after goods left the warehouse."
+                    ),
+                }
+            )
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Amazon canceled a shipped order"),
+                user_id=(self.user_id or self.env.user).id,
+            )
+            return
+        self.with_context(
+            disable_cancel_warning=True, mail_notify_force_send=False
+        )._action_cancel()
+        self.write(
+            {
+                "amazon_canceled_origin": "amazon",
+                "amazon_canceled_date": fields.Datetime.now(),
+                "amazon_canceled_by_id": False,
+            }
+        )
+        self.message_post(
+            body=_("Canceled on Amazon."),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+
+    # === ACTION METHODS - CANCELLATION === #
+
+    def action_cancel(self):
+        """Canceling an Amazon order asks for Amazon's cancel reason first (the
+        *Cancel on Amazon* wizard), and never e-mails the buyer from Odoo. FBA orders
+        cannot be canceled by the seller."""
+        amazon = self.filtered(
+            lambda order: order.amazon_account_id and order.state != "cancel"
+        )
+        if not amazon:
+            return super().action_cancel()
+        if amazon != self.filtered(lambda order: order.state != "cancel"):
+            raise UserError(
+                _(
+                    "Cancel Amazon orders apart from other orders: Amazon is told "
+                    "about them, with Amazon's cancel reason."
+                )
+            )
+        amazon._amazon_check_cancellable()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Cancel on Amazon"),
+            "res_model": "amazon.order.cancel",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_ids": amazon.ids},
+        }
+
+    def action_amazon_accept_buyer_cancellation(self):
+        """Accept the buyer's cancellation request: cancel the order in Odoo and on
+        Amazon with the reason *Buyer canceled*."""
+        orders = self.filtered("amazon_buyer_cancel_requested")
+        if not orders:
+            raise UserError(_("No buyer asked to cancel these orders."))
+        orders._amazon_cancel_from_odoo("BuyerCanceled")
+        orders.activity_ids.filtered(
+            lambda a: a.summary == BUYER_CANCEL_SUMMARY
+        ).action_feedback(feedback=_("Buyer cancellation accepted."))
+        return True
+
+    def action_amazon_ship_anyway(self):
+        """The buyer withdrew their cancellation request: clear the flag so that the
+        delivery can be validated (said in the chatter)."""
+        for order in self.filtered("amazon_buyer_cancel_requested"):
+            order.amazon_buyer_cancel_requested = False
+            order.activity_ids.filtered(
+                lambda a: a.summary == BUYER_CANCEL_SUMMARY
+            ).action_feedback(feedback=_("Shipped anyway."))
+            order.message_post(
+                body=_(
+                    "Buyer cancellation request set aside by %s.", self.env.user.name
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_amazon_retry_cancellation(self):
+        """Send a cancellation that failed again."""
+        self.filtered(lambda o: o.amazon_cancel_state == "error").write(
+            {"amazon_cancel_state": "pending", "amazon_cancel_error": False}
+        )
+        return True
+
+    # === BUSINESS METHODS - CANCELLATION TO AMAZON === #
+
+    def _amazon_check_cancellable(self):
+        """:raise UserError: for an FBA order (Amazon ships it: only Amazon cancels
+        it) or an order whose every item already shipped."""
+        for order in self:
+            if order.amazon_channel == "fba":
+                raise UserError(
+                    _(
+                        "%s is fulfilled by Amazon (FBA): only Amazon can cancel it. "
+                        "Ask Amazon through Seller Central.",
+                        order.amazon_order_ref,
+                    )
+                )
+            if not order._amazon_cancellable_items():
+                raise UserError(
+                    _(
+                        "Every item of %s has already shipped: Amazon cannot cancel "
+                        "it. Refund the buyer in Seller Central instead.",
+                        order.amazon_order_ref,
+                    )
+                )
+
+    def _amazon_cancellable_items(self):
+        """The order's lines Amazon can cancel: items not shipped at all (Amazon
+        cancels whole items only)."""
+        self.ensure_one()
+        return self.order_line.filtered(
+            lambda line: (
+                line.amazon_item_ref and line.product_uom_qty and not line.qty_delivered
+            )
+        )
+
+    def _amazon_cancel_from_odoo(self, reason):
+        """Cancel FBM Amazon orders in Odoo and queue their seller cancellation.
+
+        Amazon cancels whole unshipped items only. When nothing of the order has
+        shipped, the order is canceled in Odoo at once (no e-mail to the buyer); when
+        part of it has, the order stays confirmed and its wholly unshipped items go
+        down to zero (their open deliveries follow), and the user is told to refund a
+        partly shipped item's rest in Seller Central. The canceled items are queued
+        for the order acknowledgement feed that :meth:`_amazon_sync_cancellations`
+        sends (cron, SYNC CANCELLATIONS).
+
+        :param str reason: one of Amazon's cancel reasons (:data:`CANCEL_REASONS`).
+        :raise UserError: a locked order, an unknown reason, or see
+            :meth:`_amazon_check_cancellable`.
+        """
+        if reason not in dict(CANCEL_REASONS):
+            raise UserError(_("%s is not one of Amazon's cancel reasons.", reason))
+        if any(order.locked for order in self):
+            raise UserError(_("You cannot cancel a locked order. Unlock it first."))
+        self._amazon_check_cancellable()
+        for order in self:
+            items = order._amazon_cancellable_items()
+            amazon_lines = order.order_line.filtered("amazon_item_ref")
+            shipped = amazon_lines.filtered("qty_delivered")
+            partly = shipped.filtered(
+                lambda line: line.qty_delivered < line.product_uom_qty
+            )
+            if shipped:
+                order.with_context(mail_notrack=True).write(
+                    {
+                        "order_line": [
+                            Command.update(line.id, {"product_uom_qty": 0})
+                            for line in items
+                        ]
+                    }
+                )
+            else:
+                order.with_context(
+                    disable_cancel_warning=True, mail_notify_force_send=False
+                )._action_cancel()
+            order.write(
+                {
+                    "amazon_cancel_state": "pending",
+                    "amazon_cancel_reason": reason,
+                    "amazon_cancel_error": False,
+                    "amazon_cancel_items": ",".join(items.mapped("amazon_item_ref")),
+                    "amazon_cancel_feed_ref": False,
+                    "amazon_cancel_messages": False,
+                    "amazon_cancel_claimed_at": False,
+                    "amazon_canceled_origin": "odoo",
+                    "amazon_canceled_by_id": self.env.user.id,
+                    "amazon_canceled_date": fields.Datetime.now(),
+                }
+            )
+            if shipped:
+                body = _(
+                    "Unshipped items canceled in Odoo (%(reason)s): %(items)s will be "
+                    "canceled on Amazon, which tells the buyer. The order stays "
+                    "confirmed for what already shipped.",
+                    reason=dict(CANCEL_REASONS)[reason],
+                    items=", ".join(items.mapped("name")),
+                )
+            else:
+                body = _(
+                    "Canceled in Odoo (%(reason)s): %(count)s item(s) will be canceled "
+                    "on Amazon, which tells the buyer.",
+                    reason=dict(CANCEL_REASONS)[reason],
+                    count=len(items),
+                )
+            if partly:
+                body += " " + _(
+                    "Partly shipped items cannot be canceled on Amazon: refund the "
+                    "rest of %s in Seller Central.",
+                    ", ".join(partly.mapped("name")),
+                )
+            order.message_post(
+                body=body, message_type="comment", subtype_xmlid="mail.mt_note"
+            )
+
+    @api.model
+    def _amazon_sync_cancellations(self, account, client=None, client_options=None):
+        """Send the account's pending seller cancellations in one order
+        acknowledgement feed (``POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA``: one row
+        per item with ``cancellation-reason-code``) and follow the feeds sent before
+        (``getFeed``, processing report) until Amazon has processed them.
+
+        Orders are claimed (``FOR UPDATE SKIP LOCKED``, marked processing) and that
+        claim committed before any call, so a concurrent run skips them. A report
+        Error marks the order in error with an activity; a Warning (e.g. already
+        canceled) counts as done.
+
+        Amazon refusing the account's credentials (``AmazonAuthError``) or a client
+        that cannot be built (missing secrets) is the account's failure, not the
+        orders': the claimed orders go back to pending, the feeds sent keep
+        waiting, and ``failure`` says why (the run row fails).
+
+        :param account: the ``amazon.account``.
+        :param client: an ``SpApiClient`` (tests); default: a new one.
+        :param dict client_options: more arguments of the client built here
+            (``max_wait``... for a button that must answer in time).
+        :return: ``{"sent": n, "done": n, "error": n, "waiting": n, "api_calls": n,
+            "failure": str or False}``: orders sent in a feed, canceled on Amazon,
+            in error; orders taken by this run that still wait (feed not processed
+            yet, or back in the queue after throttling); HTTP requests sent; the
+            account's failure as ``"<error type>: <message>"``.
+        """
+        # imported here: the module's imports belong to the order import
+        from ..exceptions import AmazonAuthError
+        from ..services.sp_api import CallLog
+
+        Account = self.env["amazon.account"]
+        counts = {
+            "sent": 0,
+            "done": 0,
+            "error": 0,
+            "waiting": 0,
+            "api_calls": 0,
+            "failure": False,
+        }
+        pending = self._amazon_claim_cancellations(account)
+        waiting = self.search(
+            [
+                ("amazon_account_id", "=", account.id),
+                ("amazon_cancel_state", "=", "processing"),
+                ("amazon_cancel_feed_ref", "!=", False),
+            ]
+        )
+        if not pending and not waiting:
+            return counts
+        Account._amazon_commit()
+        own_client = client is None
+        call_log = CallLog()
+        calls_before = 0 if own_client else client.call_log.total()
+        try:
+            if own_client:
+                client = account._get_sp_api_client(
+                    call_log=call_log, **(client_options or {})
+                )
+            if pending:
+                try:
+                    pending._amazon_send_cancellation_feed(client)
+                    counts["sent"] = len(pending)
+                except (AmazonThrottledError, AmazonServerError) as error:
+                    # Transient: sent again by the next run.
+                    _logger.warning("Amazon cancellation feed not sent: %s", error)
+                    pending.write({"amazon_cancel_state": "pending"})
+                except AmazonAuthError:
+                    raise
+                # Anything else is recorded on the orders, never left processing.
+                except Exception as error:  # noqa: BLE001
+                    pending._amazon_cancel_failed(str(error))
+                Account._amazon_commit()
+            for feed_ref in set(waiting.mapped("amazon_cancel_feed_ref")):
+                orders = waiting.filtered(
+                    lambda o, ref=feed_ref: o.amazon_cancel_feed_ref == ref
+                )
+                try:
+                    done, failed = orders._amazon_follow_cancellation_feed(client)
+                except AmazonAuthError:
+                    raise
+                except AmazonApiError as error:
+                    _logger.warning("Amazon feed %s: %s", feed_ref, error)
+                    continue
+                counts["done"] += done
+                counts["error"] += failed
+                Account._amazon_commit()
+        # The account cannot call Amazon (credentials refused or missing): the orders
+        # are not at fault, they wait in the queue for the next run.
+        except (AmazonAuthError, UserError) as error:
+            _logger.warning(
+                "Amazon cancellations of account %s stopped: %s",
+                account.id,
+                type(error).__name__,
+            )
+            pending.filtered(
+                lambda o: (
+                    o.amazon_cancel_state == "processing"
+                    and not o.amazon_cancel_feed_ref
+                )
+            ).write({"amazon_cancel_state": "pending"})
+            counts["failure"] = f"{type(error).__name__}: {error}"
+            Account._amazon_commit()
+        finally:
+            if own_client and client:
+                client.close()
+        counts["api_calls"] = call_log.total() + (
+            0 if own_client else client.call_log.total() - calls_before
+        )
+        counts["waiting"] = len(
+            (pending | waiting).filtered(
+                lambda o: o.amazon_cancel_state in ("pending", "processing")
+            )
+        )
+        return counts
+
+    @api.model
+    def _amazon_claim_cancellations(self, account):
+        """Lock and mark as processing the account's cancellations to send: pending
+        ones, and those a crash left processing without a feed for longer than
+        :data:`CANCEL_CLAIM_TIMEOUT` (sent again: Amazon answers an item already
+        canceled with a warning, which counts as done). Rows another transaction
+        holds are skipped. Not committed here: the caller commits before calling
+        Amazon.
+
+        :return: the claimed ``sale.order`` records.
+        """
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            """
+            SELECT id FROM sale_order
+             WHERE amazon_account_id = %s
+               AND (amazon_cancel_state = 'pending'
+                    OR (amazon_cancel_state = 'processing'
+                        AND amazon_cancel_feed_ref IS NULL
+                        AND (amazon_cancel_claimed_at IS NULL
+                             OR amazon_cancel_claimed_at < %s)))
+             ORDER BY id
+             FOR UPDATE SKIP LOCKED
+            """,
+            [account.id, now - CANCEL_CLAIM_TIMEOUT],
+        )
+        orders = self.browse([row[0] for row in self.env.cr.fetchall()])
+        orders.write(
+            {"amazon_cancel_state": "processing", "amazon_cancel_claimed_at": now}
+        )
+        return orders
+
+    def _amazon_send_cancellation_feed(self, client):
+        """One order acknowledgement feed for these orders (rows numbered from 1 in
+        the order of the file: Amazon's message ids in the report)."""
+        rows, messages = ["\t".join(CANCEL_FEED_COLUMNS)], defaultdict(list)
+        for order in self:
+            for item_ref in (order.amazon_cancel_items or "").split(","):
+                if not item_ref:
+                    continue
+                rows.append(
+                    f"{order.amazon_order_ref}\t{item_ref}\t"
+                    f"{order.amazon_cancel_reason}"
+                )
+                messages[order.id].append(len(rows) - 1)
+        marketplaces = self.amazon_marketplace_id.mapped("marketplace_ref")
+        feed_ref, _document = client.submit_feed(
+            ORDER_ACK_FEED,
+            ("\n".join(rows) + "\n").encode(),
+            TSV_CONTENT_TYPE,
+            marketplaces,
+        )
+        for order in self:
+            order.write(
+                {
+                    "amazon_cancel_feed_ref": feed_ref,
+                    "amazon_cancel_messages": ",".join(map(str, messages[order.id])),
+                }
+            )
+            order.message_post(
+                body=_("Cancellation sent to Amazon in feed %s.", feed_ref),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _amazon_follow_cancellation_feed(self, client):
+        """``getFeed`` for the orders of one feed; once DONE or FATAL, its report
+        decides each order. :return: ``(done, failed)`` counts."""
+        feed_ref = self[:1].amazon_cancel_feed_ref
+        feed = client.get_feed(feed_ref)
+        status = feed.get("processingStatus")
+        if status in FEED_WAITING:
+            return 0, 0
+        report = client.get_feed_report(feed) if status in ("DONE", "FATAL") else None
+        results = (report or {}).get("results") or []
+        done = failed = 0
+        for order in self:
+            numbers = {
+                int(n) for n in (order.amazon_cancel_messages or "").split(",") if n
+            }
+            mine = [
+                r
+                for r in results
+                if r["message_id"] in numbers
+                or r.get("order_ref") == order.amazon_order_ref
+            ]
+            errors = [r["description"] for r in mine if r["result_code"] == "Error"]
+            if status != "DONE" and not errors:
+                errors = [
+                    _(
+                        "Amazon ended feed %(feed)s %(status)s.",
+                        feed=feed_ref,
+                        status=status,
+                    )
+                ]
+            if errors:
+                order.write({"amazon_cancel_feed_ref": False})
+                order._amazon_cancel_failed(
+                    _(
+                        "Feed %(feed)s: %(errors)s",
+                        feed=feed_ref,
+                        errors="; ".join(errors),
+                    )
+                )
+                failed += 1
+                continue
+            order.write({"amazon_cancel_state": "done", "amazon_cancel_error": False})
+            notes = "; ".join(r["description"] for r in mine)
+            order.message_post(
+                body=_("Canceled on Amazon (feed %s).", feed_ref)
+                + (f" {notes}" if notes else ""),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+            done += 1
+        return done, failed
+
+    def _amazon_cancel_failed(self, message):
+        """Record a cancellation error on the orders, with an activity that says
+        what to do: the order is canceled in Odoo but not on Amazon."""
+        for order in self:
+            order.write(
+                {"amazon_cancel_state": "error", "amazon_cancel_error": message}
+            )
+            order.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Amazon cancellation failed"),
+                note=_(
+                    "%(message)s Amazon did not cancel: fix the cause and use Retry "
+                    "Amazon Cancellation, or, if the goods must ship after all, set "
+                    "the order back to quotation and confirm it, or refund the buyer "
+                    "in Seller Central.",
+                    message=message,
+                ),
+                user_id=(order.user_id or self.env.user).id,
+            )
