@@ -160,25 +160,9 @@ def copy_database(source, target):
 
 def start_sandbox(outdir, scenario_path, name, speed=1.0, rate_limits=False):
     port = demo.free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "spapi_sandbox",
-        "serve",
-        "--port",
-        str(port),
-        "--scenario",
-        str(scenario_path),
-        "--speed",
-        f"{speed:g}",
-        "--no-validate",
-    ]
-    if not rate_limits:
-        command.append("--no-rate-limits")
-    sandbox = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=open(outdir / f"sandbox-{name}.log", "w"),  # noqa: SIM115
+    options = ["--no-validate"] + ([] if rate_limits else ["--no-rate-limits"])
+    sandbox = demo.spawn_sandbox(
+        port, scenario_path, outdir / f"sandbox-{name}.log", speed, options
     )
     demo.wait_for_sandbox(port, sandbox)
     return sandbox, port

@@ -21,16 +21,6 @@ CONF=$BUILD/$DB.conf
 OUT=$BUILD/bench
 write_odoo_conf "$CONF" "$DB"
 mkdir -p "$OUT"
-if [ "${BENCH_REUSE_TEMPLATE:-0}" = 0 ] || ! "$PY" -c "import psycopg2;psycopg2.connect(dbname='${DB}_template').close()" 2>/dev/null; then
-  echo "bench: installing the module in the template database ${DB}_template"
-  "$PY" - "${DB}_template" "${DB}_base" "${DB}_run" <<'PY'
-import sys, psycopg2
-c = psycopg2.connect(dbname="postgres"); c.autocommit = True
-for name in sys.argv[1:]:
-    c.cursor().execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name)
-PY
-  rm -rf "$BUILD/data/filestore/${DB}_template"
-  "$PY" -m odoo -c "$CONF" -d "${DB}_template" -i "$ADDON" --stop-after-init \
-    --log-level=warn > "$OUT/install.log" 2>&1 || { tail -30 "$OUT/install.log"; exit 1; }
-fi
+install_template "$CONF" "${DB}_template" "$OUT/install.log" "${BENCH_REUSE_TEMPLATE:-0}" \
+  "${DB}_base" "${DB}_run"
 exec "$PY" bench/bench.py "$CONF" "$DB" "$OUT"

@@ -162,21 +162,8 @@ class Part:
         self.expected = manifest.build(self.scenario)
         self.port = demo.free_port()
         (self.outdir / f"odoo-{self.name}.log").unlink(missing_ok=True)
-        self.sandbox = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "spapi_sandbox",
-                "serve",
-                "--port",
-                str(self.port),
-                "--scenario",
-                str(path),
-                "--speed",
-                f"{SPEED:g}",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=open(self.outdir / f"sandbox-{self.name}.log", "w"),  # noqa: SIM115
+        self.sandbox = demo.spawn_sandbox(
+            self.port, path, self.outdir / f"sandbox-{self.name}.log", SPEED
         )
         self.copy_database()
         demo.wait_for_sandbox(self.port, self.sandbox)

@@ -43,6 +43,32 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def spawn_sandbox(port, scenario_path, log_path, speed=1.0, options=()):
+    """Start the SP-API sandbox (``python -m spapi_sandbox serve``) on 127.0.0.1,
+    ``port``, with ``scenario_path``, its clock at ``speed`` × real time and its log in
+    ``log_path``; ``options`` are more ``serve`` flags (``--no-rate-limits``...).
+    Returns the ``subprocess.Popen`` at once: :func:`wait_for_sandbox` waits for it.
+    """
+    command = [
+        sys.executable,
+        "-m",
+        "spapi_sandbox",
+        "serve",
+        "--port",
+        str(port),
+        "--scenario",
+        str(scenario_path),
+        "--speed",
+        f"{speed:g}",
+        *options,
+    ]
+    return subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=open(log_path, "w"),
+    )
+
+
 def log(message):
     print(f"{LABEL}: {message}", flush=True)
 
@@ -61,22 +87,7 @@ def main(conf, dbname, outdir):
     expected = manifest.build(scenario)
 
     port = int(os.environ.get("SANDBOX_PORT") or free_port())
-    sandbox = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "spapi_sandbox",
-            "serve",
-            "--port",
-            str(port),
-            "--scenario",
-            str(scenario_path),
-            "--speed",
-            "1",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=open(outdir / "sandbox.log", "w"),  # noqa: SIM115
-    )
+    sandbox = spawn_sandbox(port, scenario_path, outdir / "sandbox.log")
     try:
         return run(conf, dbname, outdir, scenario, expected, port, started, sandbox)
     finally:

@@ -33,3 +33,24 @@ CONF
   [ -n "${PGUSER:-}" ] && echo "db_user = $PGUSER" >> "$1"
   return 0
 }
+
+# install_template CONF DB LOG REUSE [DERIVED...]: install the addon in the database DB
+# (a template that benchmark or chaos runs copy), unless REUSE is 1 and DB exists. A
+# fresh install first drops DB and the DERIVED databases made from an older template.
+install_template() {
+  local conf=$1 db=$2 log=$3 reuse=$4
+  shift 4
+  if [ "$reuse" = 1 ] && "$PY" -c "import psycopg2;psycopg2.connect(dbname='$db').close()" 2>/dev/null; then
+    return 0
+  fi
+  echo "installing the module in the template database $db"
+  "$PY" - "$db" "$@" <<'PY'
+import sys, psycopg2
+c = psycopg2.connect(dbname="postgres"); c.autocommit = True
+for name in sys.argv[1:]:
+    c.cursor().execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name)
+PY
+  rm -rf "$BUILD/data/filestore/$db"
+  "$PY" -m odoo -c "$conf" -d "$db" -i "$ADDON" --stop-after-init \
+    --log-level=warn > "$log" 2>&1 || { tail -30 "$log"; exit 1; }
+}
