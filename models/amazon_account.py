@@ -778,7 +778,9 @@ class AmazonAccount(models.Model):
             remaining=1 if page.next_token else 0,
         )
         self._amazon_commit()
-        self.env["sale.order"].invalidate_model()
+        # The page is in the database: drop the records it loaded, so that a long
+        # backlog does not keep every order, line and move of the run in memory.
+        self.env.invalidate_all()
 
     def _import_new_orders_batch(self, run, orders_data):
         """Create the page's new orders in one batch (DESIGN §7:

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_is_zero
 
 from ..const import CANCEL_REASONS, VAT_RATES
 from ..utils import money_to_decimal, parse_amazon_datetime
@@ -899,20 +900,35 @@ class SaleOrder(models.Model):
             for line in order.order_line.filtered(
                 lambda sol: sol.product_id.type == "consu" and sol.product_uom_qty > 0
             ):
+                where = {
+                    "location_id": location.id,
+                    "location_dest_id": customers.id,
+                    "company_id": order.company_id.id,
+                }
                 moves_values.append(
                     {
+                        **where,
                         "name": f"Amazon {order.amazon_order_ref}: "
                         f"{line.product_id.display_name}",
                         "product_id": line.product_id.id,
                         "product_uom": line.product_uom.id,
                         "product_uom_qty": line.product_uom_qty,
-                        "quantity": line.product_uom_qty,
-                        "location_id": location.id,
-                        "location_dest_id": customers.id,
                         "sale_line_id": line.id,
-                        "company_id": order.company_id.id,
                         "origin": order.name,
                         "picked": True,
+                        # The done quantity as the move's line, created with it (the
+                        # move's ``quantity`` inverse would write each move apart).
+                        "move_line_ids": [
+                            Command.create(
+                                {
+                                    **where,
+                                    "product_id": line.product_id.id,
+                                    "product_uom_id": line.product_uom.id,
+                                    "quantity": line.product_uom_qty,
+                                    "picked": True,
+                                }
+                            )
+                        ],
                     }
                 )
         if moves_values:
@@ -929,6 +945,9 @@ class SaleOrder(models.Model):
         """
         to_validate = self.env["stock.picking"]
         carriers_by_picking = {}
+        picked = unpicked = self.env["stock.move"]
+        unreserve = self.env["stock.move.line"]
+        self.amazon_shipped_outside = True
         for order in self:
             order_data = orders_data[order.amazon_order_ref]
             shipped = {}
@@ -942,20 +961,35 @@ class SaleOrder(models.Model):
                     shipped[item["orderItemId"]] = shipped.get(
                         item["orderItemId"], 0
                     ) + int(item.get("quantity") or 0)
-            order.amazon_shipped_outside = True
             pickings = order.picking_ids.filtered(
                 lambda p: p.state not in ("done", "cancel")
             )
             for picking in pickings:
+                any_shipped = False
                 for move in picking.move_ids:
-                    qty = shipped.get(move.sale_line_id.amazon_item_ref, 0)
-                    move.quantity = min(qty, move.product_uom_qty)
-                    move.picked = bool(move.quantity)
-                if not any(picking.move_ids.mapped("picked")):
+                    qty = min(
+                        shipped.get(move.sale_line_id.amazon_item_ref, 0),
+                        move.product_uom_qty,
+                    )
+                    rounding = move.product_uom.rounding
+                    if float_is_zero(qty, precision_rounding=rounding):
+                        # Nothing of it shipped: its reservation goes (all the
+                        # pickings' at once below), it stays for the backorder.
+                        unreserve |= move.move_line_ids
+                        unpicked |= move
+                        continue
+                    if float_compare(move.quantity, qty, precision_rounding=rounding):
+                        move.quantity = qty
+                    picked |= move
+                    any_shipped = True
+                if not any_shipped:
                     continue
                 picking.carrier_tracking_ref = ", ".join(trackings) or False
                 to_validate |= picking
                 carriers_by_picking[picking] = ", ".join(sorted(set(carriers))) or "-"
+        unreserve.unlink()
+        unpicked.filtered("picked").picked = False
+        picked.picked = True
         if not to_validate:
             return
         to_validate.with_context(
