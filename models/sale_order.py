@@ -313,9 +313,14 @@ class SaleOrder(models.Model):
                 strict=True,
             )
         )
+        lookups = {}
         prepared = [
             self._amazon_prepare_order(
-                account, order_data, run, partners=partners.get(order_data["orderId"])
+                account,
+                order_data,
+                run,
+                partners=partners.get(order_data["orderId"]),
+                lookups=lookups,
             )
             for order_data in to_import
         ]
@@ -333,39 +338,64 @@ class SaleOrder(models.Model):
         return self._amazon_create_prepared([prepared])
 
     @api.model
-    def _amazon_prepare_order(self, account, order_data, run=None, partners=None):
+    def _amazon_prepare_order(
+        self, account, order_data, run=None, partners=None, lookups=None
+    ):
         """The values of the sales order of a new Amazon order.
 
         :param tuple partners: the ``(customer, delivery contact)`` found beforehand
             for the order (a page's batch), else they are found here.
+        :param dict lookups: the records already looked up for the other orders of the
+            page (marketplaces, currencies, pricelists, taxes, products...), filled
+            here; ``None`` looks everything up.
         :return: ``(values, order_data, additive, purchase_date)``.
         :raise UserError: unknown marketplace or currency.
         """
         marketplace_ref = order_data["salesChannel"]["marketplaceId"]
-        marketplace = self.env["amazon.marketplace"].search(
-            [("marketplace_ref", "=", marketplace_ref)], limit=1
+        marketplace = _lookup(
+            lookups,
+            ("marketplace", marketplace_ref),
+            lambda: self.env["amazon.marketplace"].search(
+                [("marketplace_ref", "=", marketplace_ref)], limit=1
+            ),
         )
         if not marketplace:
             raise UserError(_("Unknown marketplace %s.", marketplace_ref))
         fulfillment = order_data.get("fulfillment") or {}
         channel = "fba" if fulfillment.get("fulfilledBy") == "AMAZON" else "fbm"
-        currency = self._amazon_currency(order_data, marketplace, run)
+        currency = _lookup(
+            lookups,
+            ("currency", marketplace.id, _currency_code(order_data)),
+            lambda: self._amazon_currency(order_data, marketplace, run),
+        )
         partner, shipping_partner = partners or self.env[
             "res.partner"
         ]._amazon_find_or_create(account, order_data, marketplace)
         purchase_date = parse_amazon_datetime(order_data["createdTime"])
         replacement_ref = _replacement_original_ref(order_data)
         replacement_of = self._amazon_replacement_of(account, replacement_ref)
-        warehouse = account._get_warehouse(marketplace)
+        warehouse = _lookup(
+            lookups,
+            ("warehouse", marketplace.id),
+            lambda: account._get_warehouse(marketplace),
+        )
+        team = _lookup(
+            lookups, ("team", marketplace.id), lambda: account._get_team(marketplace)
+        )
+        pricelist = _lookup(
+            lookups,
+            ("pricelist", currency.id),
+            lambda: self._amazon_pricelist(currency, account.company_id),
+        )
         values = {
             "partner_id": partner.id,
             "partner_invoice_id": partner.id,
             "partner_shipping_id": shipping_partner.id,
             "company_id": account.company_id.id,
-            "team_id": account._get_team(marketplace).id,
+            "team_id": team.id,
             "user_id": account.user_id.id,
             "warehouse_id": warehouse.id,
-            "pricelist_id": self._amazon_pricelist(currency, account.company_id).id,
+            "pricelist_id": pricelist.id,
             "client_order_ref": order_data["orderId"],
             "origin": f"Amazon {order_data['orderId']}",
             "date_order": purchase_date,
@@ -387,7 +417,7 @@ class SaleOrder(models.Model):
                 values["commitment_date"] = parse_amazon_datetime(latest)
         additive = self._amazon_is_additive(order_data)
         lines, review = self._amazon_prepare_lines(
-            account, order_data, marketplace, additive
+            account, order_data, marketplace, additive, lookups=lookups
         )
         values["order_line"] = [Command.create(line) for line in lines]
         values.update(self._amazon_tax_values(order_data))
@@ -512,7 +542,9 @@ class SaleOrder(models.Model):
         }
 
     @api.model
-    def _amazon_prepare_lines(self, account, order_data, marketplace, additive):
+    def _amazon_prepare_lines(
+        self, account, order_data, marketplace, additive, lookups=None
+    ):
         """Sales order line values of an Amazon order: items, then charges, then gift
         messages as notes.
 
@@ -536,11 +568,16 @@ class SaleOrder(models.Model):
         ``additive`` says whether the order's TAX is on top of its other amounts (see
         :meth:`_amazon_is_additive`); when it is not, the amounts already include it.
         A canceled item keeps its line with its remaining (already shipped) quantity.
+        ``lookups`` is the page's cache of :meth:`_amazon_prepare_order`.
 
         :return: ``(lines, review)``: a list of ``sale.order.line`` values and a list of
             review reasons (empty when the breakdown was mapped as is).
         """
-        currency = self._amazon_currency_of(order_data, marketplace)
+        currency = _lookup(
+            lookups,
+            ("currency_of", marketplace.id, _currency_code(order_data)),
+            lambda: self._amazon_currency_of(order_data, marketplace),
+        )
         unit = Decimal(1).scaleb(-currency.decimal_places)
         lines, charges, gift_messages, review = [], {}, [], []
 
@@ -577,6 +614,7 @@ class SaleOrder(models.Model):
                     facilitator=facilitator,
                     unit=unit,
                     review=review,
+                    lookups=lookups,
                 )
                 if charge:
                     add_charge(charge, tax_amount)
@@ -585,8 +623,17 @@ class SaleOrder(models.Model):
                     taxes[key] = tax
             quantity = _remaining_quantity(item)
             item_amount = priced.get("ITEM", Decimal(0)) if quantity else Decimal(0)
-            product = self.env["amazon.offer"]._amazon_get_product(
-                account, marketplace, item, order_data
+            product = _lookup(
+                lookups,
+                (
+                    "product",
+                    marketplace.id,
+                    (item.get("product") or {}).get("sellerSku"),
+                    (order_data.get("fulfillment") or {}).get("fulfilledBy"),
+                ),
+                lambda item=item: self.env["amazon.offer"]._amazon_get_product(
+                    account, marketplace, item, order_data
+                ),
             )
             item_tax = taxes.get("ITEM")
             lines.append(
@@ -650,6 +697,7 @@ class SaleOrder(models.Model):
         facilitator,
         unit,
         review,
+        lookups=None,
     ):
         """Price one group of an item's amounts (item and promotion, shipping and its
         discount, or gift wrap) that share ``tax_amount``.
@@ -657,6 +705,7 @@ class SaleOrder(models.Model):
         :param list[Decimal] amounts: Amazon's amounts of the group.
         :param Decimal tax_amount: the group's TAX.
         :param list review: review reasons, appended to.
+        :param dict lookups: the page's cache (see :meth:`_amazon_prepare_order`).
         :return: ``(amounts, tax, charge)``: the line amounts, the ``account.tax`` they
             carry (or ``None``) and the key of the default product that takes the tax
             as its own line (``"facilitator_tax"``, ``"tax"`` or ``None``).
@@ -686,7 +735,13 @@ class SaleOrder(models.Model):
         if additive and tax_amount:
             amounts = _add_tax(amounts, tax_amount, rate, unit)
         tax = (
-            self._amazon_vat_tax(account.company_id, rate, marketplace.country_id)
+            _lookup(
+                lookups,
+                ("vat_tax", marketplace.country_id.id, rate),
+                lambda: self._amazon_vat_tax(
+                    account.company_id, rate, marketplace.country_id
+                ),
+            )
             if rate
             else None
         )
@@ -1152,6 +1207,23 @@ class SaleOrder(models.Model):
         self._amazon_balance_total(order_data, additive)
         if notes:
             self.message_post(body="\n".join(notes))
+
+
+def _lookup(lookups, key, find):
+    """``lookups[key]``, computed by ``find()`` the first time; ``find()`` every time
+    when ``lookups`` is ``None`` (one order alone)."""
+    if lookups is None:
+        return find()
+    if key not in lookups:
+        lookups[key] = find()
+    return lookups[key]
+
+
+def _currency_code(order_data):
+    """The currency code of the order's grand total, or ``None``."""
+    return ((order_data.get("proceeds") or {}).get("grandTotal") or {}).get(
+        "currencyCode"
+    )
 
 
 def _item_breakdowns(item):
