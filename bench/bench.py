@@ -949,6 +949,11 @@ class Bench:
                 "span_ratio": span / minimum if minimum else None,
             }
         )
+        # The clock speed holds only if a page is processed within one refill.
+        stats["page_processing_real_seconds"] = stats["processing_real_seconds"] / max(
+            stats["pages"], 1
+        )
+        stats["refill_real_seconds"] = 1 / rate / speed
         self.result["quota"] = stats
         self.check_run("quota run", stats)
         log(
@@ -1100,6 +1105,10 @@ def evaluate(result, failures):
         check("quota_span_ratio", round(quota["span_ratio"], 3), f"<= {TARGET_QUOTA}",
               quota["span_ratio"] <= TARGET_QUOTA)  # fmt: skip
         check("quota_failed_orders", quota["failed"], "0", not quota["failed"])
+        page = quota["page_processing_real_seconds"]
+        refill = quota["refill_real_seconds"]
+        check("quota_page_within_refill", round(page, 2),
+              f"< {refill:.2f} real s (refill / speed)", page < refill)  # fmt: skip
 
 
 def exponent(points):
