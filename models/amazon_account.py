@@ -1137,16 +1137,21 @@ class AmazonAccount(models.Model):
         The run *fails* when an exception escapes ``sync`` (rolled back to the
         last commit and logged; the cron goes on) or when ``sync`` reports the
         account's ``failure`` (Amazon refused the credentials, or no client could
-        be built). A failed row opens the flow's activity on the account, a done
-        row closes it (``amazon_account_health``). The row's error is the error's
-        type and message (as for the order sync): never a secret, never buyer data
+        be built), and when every record it tried came back throttled (Amazon's
+        429s, or the rate limiter leaving no call in time: ``throttled`` equals
+        ``attempted``, nothing done or in error). A failed row opens the flow's
+        activity on the account, a done row closes it (``amazon_account_health``).
+        The row's error is the error's type and message when the message is
+        Amazon's or the connector's, else its type only
+        (``amazon_sync_run.error_text``): never a secret, never buyer data
         (records' own errors stay on the records).
 
         :param str flow: ``"shipments"`` or ``"cancel"``.
         :param str trigger: ``"cron"`` or ``"manual"``.
-        :param sync: a callable returning the flow's counts: ``sent``, ``done``,
-            ``error``, ``api_calls``, ``failure`` and the records still waiting
-            (``waiting``, or ``pending`` + ``processing`` for pickings).
+        :param sync: a callable returning the flow's counts: ``sent`` (records a
+            request reached Amazon for), ``done``, ``error``, ``attempted``,
+            ``throttled``, ``api_calls``, ``failure`` and the records still
+            waiting (``waiting``, or ``pending`` + ``processing`` for pickings).
         :return: ``(counts, run)``: the counts (empty with ``failure`` when ``sync``
             raised) and the ``amazon.sync.run`` row, or ``False`` when the run had
             nothing to record.
@@ -1173,6 +1178,20 @@ class AmazonAccount(models.Model):
             "records_error": counts.get("error", 0),
             "records_waiting": waiting,
         }
+        # Every record the run tried came back throttled (Amazon's 429s, or the
+        # rate limiter leaving no call in time): the run did nothing, it failed.
+        throttled = counts.get("throttled", 0)
+        if (
+            not failure
+            and throttled
+            and throttled >= counts.get("attempted", throttled)
+            and not (values["records_done"] or values["records_error"])
+        ):
+            failure = _(
+                "Throttled: Amazon's rate limit left no call for the %s record(s) "
+                "this run tried; they wait in the queue for the next run.",
+                throttled,
+            )
         if not (
             failure
             or values["records_sent"]

@@ -1,5 +1,119 @@
+"""Run rows of the syncs (``amazon.sync.run``), failed orders
+(``amazon.sync.failure``), and two helpers the flows share: the claim of queued
+records (:func:`claim_records`) and the text of an error a run row may keep
+(:func:`error_text`)."""
+
+import logging
+
+import psycopg2
+from psycopg2 import errorcodes
+
 from odoo import _, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from ..exceptions import AmazonApiError
+
+_logger = logging.getLogger(__name__)
+
+# What a concurrent claim of the same rows may raise (REPEATABLE READ: a row another
+# transaction changed after this one began cannot be locked).
+CONCURRENCY_ERRORS = (
+    errorcodes.SERIALIZATION_FAILURE,
+    errorcodes.LOCK_NOT_AVAILABLE,
+    errorcodes.DEADLOCK_DETECTED,
+)
+
+
+def claim_records(model, condition, values, limit=None):
+    """Claim the rows of ``model`` that match ``condition``: lock them (``SELECT ...
+    FOR UPDATE SKIP LOCKED``, in id order) and set ``values`` on them, in one
+    savepoint. Rows another transaction holds are skipped; when a concurrent run
+    changed them after this transaction began (a serialization failure), nothing is
+    claimed: they are that run's.
+
+    The claim is not committed here: the caller commits it before calling Amazon,
+    which ends the row locks. What keeps a second run away from the claimed rows
+    afterwards is what ``values`` writes (a state, a claim date that the next
+    ``condition`` tests), so ``condition`` must leave freshly claimed rows out.
+
+    The exports of shipments (``stock.picking._amazon_claim``) and of cancellations
+    (``sale.order._amazon_claim_cancellations``) both claim through here.
+
+    :param model: the model (an empty recordset) whose table is claimed from.
+    :param SQL condition: the ``WHERE`` clause.
+    :param dict values: ``{column: value}`` written on the claimed rows, in SQL
+        (the cache of these fields is invalidated).
+    :param int limit: rows claimed at most (default: all).
+    :return: the claimed records (empty when a concurrent run got there first).
+    """
+    env = model.env
+    env.flush_all()
+    table = SQL.identifier(model._table)
+    query = SQL(
+        "SELECT id FROM %s WHERE %s ORDER BY id %s FOR UPDATE SKIP LOCKED",
+        table,
+        condition,
+        SQL("LIMIT %s", limit) if limit else SQL(),
+    )
+    try:
+        with env.cr.savepoint(flush=False):
+            env.cr.execute(query)
+            ids = [row[0] for row in env.cr.fetchall()]
+            if ids:
+                env.cr.execute(
+                    SQL(
+                        "UPDATE %s SET %s WHERE id = ANY(%s)",
+                        table,
+                        SQL(", ").join(
+                            SQL("%s = %s", SQL.identifier(column), value)
+                            for column, value in values.items()
+                        ),
+                        ids,
+                    )
+                )
+    except psycopg2.Error as error:
+        if error.pgcode not in CONCURRENCY_ERRORS:
+            raise
+        _logger.info("Amazon %s claim: rows taken by a concurrent run", model._name)
+        return model.browse()
+    records = model.browse(ids)
+    records.invalidate_recordset(list(values))
+    return records
+
+
+def _message_is_safe(error):
+    """Whether the message of ``error`` is Amazon's or the connector's own (an
+    ``AmazonApiError``, a plain ``UserError``), which never quotes buyer data; a
+    ``ValidationError``, an ``AccessError`` or any other error may quote a record's
+    data (a constraint naming a buyer or a VAT number, a database error quoting a
+    value)."""
+    return isinstance(error, AmazonApiError) or type(error) is UserError
+
+
+def error_text(env, error):
+    """The text of ``error`` that a run row keeps: ``"<type>: <message>"`` when the
+    message is Amazon's or the connector's own, else the type only.
+
+    Decision: run rows are not erased with the buyer's data (they belong to no
+    order), so they never store a message that may quote it.
+
+    :param env: the environment (language of the note).
+    :param Exception error: what stopped the run.
+    :rtype: str
+    """
+    name = type(error).__name__
+    if _message_is_safe(error):
+        return f"{name}: {error}"
+    return env._("%s (message not kept: it may quote buyer data)", name)
+
+
+def log_text(error):
+    """What a log line says of ``error``: ``"<type>: <message>"`` when the message
+    is Amazon's or the connector's own, else the type only (see
+    :func:`error_text`)."""
+    name = type(error).__name__
+    return f"{name}: {error}" if _message_is_safe(error) else name
 
 
 class AmazonSyncRun(models.Model):

@@ -9,10 +9,17 @@ from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..const import CANCEL_REASONS, ORDER_ACK_FEED
-from ..exceptions import AmazonApiError, AmazonServerError, AmazonThrottledError
-from ..services.sp_api import TSV_CONTENT_TYPE
+from ..exceptions import (
+    AmazonApiError,
+    AmazonAuthError,
+    AmazonServerError,
+    AmazonThrottledError,
+)
+from ..services.sp_api import TSV_CONTENT_TYPE, CallLog
+from .amazon_sync_run import claim_records
 from .sale_order import BUYER_CANCEL_SUMMARY
 
 _logger = logging.getLogger(__name__)
@@ -248,147 +255,182 @@ class SaleOrder(models.Model):
         per item with ``cancellation-reason-code``) and follow the feeds sent before
         (``getFeed``, processing report) until Amazon has processed them.
 
-        Orders are claimed (``FOR UPDATE SKIP LOCKED``, marked processing) and that
-        claim committed before any call, so a concurrent run skips them. A report
+        Orders are claimed (:meth:`_amazon_claim_cancellations`: ``FOR UPDATE SKIP
+        LOCKED``, marked processing and stamped) and that claim committed before any
+        call, so a concurrent run (the cron and SYNC CANCELLATIONS) neither sends
+        nor follows them; the stamp is cleared when the run lets them go. A report
         Error marks the order in error with an activity; a Warning (e.g. already
         canceled) counts as done.
 
         Amazon refusing the account's credentials (``AmazonAuthError``) or a client
         that cannot be built (missing secrets) is the account's failure, not the
         orders': the claimed orders go back to pending, the feeds sent keep
-        waiting, and ``failure`` says why (the run row fails).
+        waiting, and ``failure`` says why (the run row fails). Any other error
+        while following a feed is not caught here: the run rolls back to its last
+        commit (see ``amazon.account._amazon_export_run``), so nothing half-written
+        is committed.
 
         :param account: the ``amazon.account``.
         :param client: an ``SpApiClient`` (tests); default: a new one.
         :param dict client_options: more arguments of the client built here
             (``max_wait``... for a button that must answer in time).
-        :return: ``{"sent": n, "done": n, "error": n, "waiting": n, "api_calls": n,
-            "failure": str or False}``: orders sent in a feed, canceled on Amazon,
-            in error; orders taken by this run that still wait (feed not processed
-            yet, or back in the queue after throttling); HTTP requests sent; the
-            account's failure as ``"<error type>: <message>"``.
+        :return: ``{"sent": n, "done": n, "error": n, "waiting": n, "attempted":
+            n, "throttled": n, "api_calls": n, "failure": str or False}``: orders
+            sent in a feed, canceled on Amazon, in error; orders taken by this run
+            that still wait (feed not processed yet, or back in the queue after
+            throttling); orders the run tried to send or follow, and those of them
+            put back because Amazon throttled the call or the rate limiter left no
+            call in time; HTTP requests sent; the account's failure as ``"<error
+            type>: <message>"``.
         """
-        # imported here: the module's imports belong to the order import
-        from ..exceptions import AmazonAuthError
-        from ..services.sp_api import CallLog
-
         Account = self.env["amazon.account"]
         counts = {
             "sent": 0,
             "done": 0,
             "error": 0,
             "waiting": 0,
+            "attempted": 0,
+            "throttled": 0,
             "api_calls": 0,
             "failure": False,
         }
-        pending = self._amazon_claim_cancellations(account)
-        waiting = self.search(
-            [
-                ("amazon_account_id", "=", account.id),
-                ("amazon_cancel_state", "=", "processing"),
-                ("amazon_cancel_feed_ref", "!=", False),
-            ]
-        )
-        if not pending and not waiting:
+        claimed = self._amazon_claim_cancellations(account)
+        if not claimed:
             return counts
         Account._amazon_commit()
+        pending = claimed.filtered(lambda order: not order.amazon_cancel_feed_ref)
+        waiting = claimed - pending
         own_client = client is None
         call_log = CallLog()
         calls_before = 0 if own_client else client.call_log.total()
-        try:
-            if own_client:
+        failure = None
+        if own_client:
+            try:
                 client = account._get_sp_api_client(
                     call_log=call_log, **(client_options or {})
                 )
-            if pending:
-                try:
-                    pending._amazon_send_cancellation_feed(client)
-                    counts["sent"] = len(pending)
-                except (AmazonThrottledError, AmazonServerError) as error:
-                    # Transient: sent again by the next run.
-                    _logger.warning("Amazon cancellation feed not sent: %s", error)
-                    pending.write({"amazon_cancel_state": "pending"})
-                except AmazonAuthError:
-                    raise
-                # Anything else is recorded on the orders, never left processing.
-                except Exception as error:  # noqa: BLE001
-                    pending._amazon_cancel_failed(str(error))
-                Account._amazon_commit()
-            for feed_ref in set(waiting.mapped("amazon_cancel_feed_ref")):
-                orders = waiting.filtered(
-                    lambda o, ref=feed_ref: o.amazon_cancel_feed_ref == ref
-                )
-                try:
-                    done, failed = orders._amazon_follow_cancellation_feed(client)
-                except AmazonAuthError:
-                    raise
-                except AmazonApiError as error:
-                    _logger.warning("Amazon feed %s: %s", feed_ref, error)
-                    continue
-                counts["done"] += done
-                counts["error"] += failed
-                Account._amazon_commit()
-        # The account cannot call Amazon (credentials refused or missing): the orders
-        # are not at fault, they wait in the queue for the next run.
-        except (AmazonAuthError, UserError) as error:
-            _logger.warning(
-                "Amazon cancellations of account %s stopped: %s",
-                account.id,
-                type(error).__name__,
-            )
-            pending.filtered(
-                lambda o: (
-                    o.amazon_cancel_state == "processing"
-                    and not o.amazon_cancel_feed_ref
-                )
-            ).write({"amazon_cancel_state": "pending"})
-            counts["failure"] = f"{type(error).__name__}: {error}"
-            Account._amazon_commit()
+            # No client (secrets missing): the account's failure.
+            except UserError as error:
+                failure = error
+        try:
+            if failure is None:
+                self._amazon_send_and_follow(client, pending, waiting, counts)
+        # Amazon refused the account's credentials: the orders are not at fault.
+        except AmazonAuthError as error:
+            failure = error
         finally:
             if own_client and client:
                 client.close()
+        if failure is not None:
+            _logger.warning(
+                "Amazon cancellations of account %s stopped: %s",
+                account.id,
+                type(failure).__name__,
+            )
+            claimed._amazon_release_cancellations()
+            counts["failure"] = f"{type(failure).__name__}: {failure}"
+            Account._amazon_commit()
         counts["api_calls"] = call_log.total() + (
             0 if own_client else client.call_log.total() - calls_before
         )
         counts["waiting"] = len(
-            (pending | waiting).filtered(
+            claimed.filtered(
                 lambda o: o.amazon_cancel_state in ("pending", "processing")
             )
         )
         return counts
 
     @api.model
+    def _amazon_send_and_follow(self, client, pending, waiting, counts):
+        """Send the claimed ``pending`` orders in one feed, then follow the feeds of
+        the claimed ``waiting`` orders, each step committed; ``counts`` is updated.
+
+        :raise AmazonAuthError: Amazon refused the account's credentials.
+        """
+        Account = self.env["amazon.account"]
+        if pending:
+            counts["attempted"] += len(pending)
+            try:
+                with self.env.cr.savepoint():
+                    pending._amazon_send_cancellation_feed(client)
+                counts["sent"] = len(pending)
+                pending._amazon_release_cancellations()
+            except (AmazonThrottledError, AmazonServerError) as error:
+                # Transient: sent again by the next run.
+                _logger.warning("Amazon cancellation feed not sent: %s", error)
+                pending._amazon_release_cancellations()
+                if isinstance(error, AmazonThrottledError):
+                    counts["throttled"] += len(pending)
+            except AmazonAuthError:
+                raise
+            # Anything else is recorded on the orders, never left processing (what
+            # the feed step wrote is rolled back with its savepoint).
+            except Exception as error:  # noqa: BLE001
+                pending._amazon_cancel_failed(str(error))
+            Account._amazon_commit()
+        for feed_ref in sorted(set(waiting.mapped("amazon_cancel_feed_ref"))):
+            orders = waiting.filtered(
+                lambda o, ref=feed_ref: o.amazon_cancel_feed_ref == ref
+            )
+            counts["attempted"] += len(orders)
+            try:
+                done, failed = orders._amazon_follow_cancellation_feed(client)
+            except AmazonAuthError:
+                raise
+            # Amazon throttled or failed: the feed is followed by a later run. An
+            # error of another kind is not caught: the run stops and rolls back.
+            except AmazonApiError as error:
+                _logger.warning("Amazon feed %s: %s", feed_ref, error)
+                if isinstance(error, AmazonThrottledError):
+                    counts["throttled"] += len(orders)
+                orders._amazon_release_cancellations()
+                Account._amazon_commit()
+                continue
+            counts["done"] += done
+            counts["error"] += failed
+            orders._amazon_release_cancellations()
+            Account._amazon_commit()
+
+    @api.model
     def _amazon_claim_cancellations(self, account):
-        """Lock and mark as processing the account's cancellations to send: pending
-        ones, and those a crash left processing without a feed for longer than
-        :data:`CANCEL_CLAIM_TIMEOUT` (sent again: Amazon answers an item already
-        canceled with a warning, which counts as done). Rows another transaction
-        holds are skipped. Not committed here: the caller commits before calling
-        Amazon.
+        """Claim the account's cancellations to work on now (see
+        ``amazon_sync_run.claim_records``): pending ones (to send), those waiting
+        for their feed's result (to follow), and those a crash left claimed for
+        longer than :data:`CANCEL_CLAIM_TIMEOUT` (sent again when they have no
+        feed: Amazon answers an item already canceled with a warning, which counts
+        as done). They are marked processing and stamped
+        (``amazon_cancel_claimed_at``): a concurrent run skips them until the
+        claiming run lets them go (:meth:`_amazon_release_cancellations`). Not
+        committed here: the caller commits before calling Amazon.
 
         :return: the claimed ``sale.order`` records.
         """
-        self.env.flush_all()
         now = fields.Datetime.now()
-        self.env.cr.execute(
-            """
-            SELECT id FROM sale_order
-             WHERE amazon_account_id = %s
-               AND (amazon_cancel_state = 'pending'
-                    OR (amazon_cancel_state = 'processing'
-                        AND amazon_cancel_feed_ref IS NULL
-                        AND (amazon_cancel_claimed_at IS NULL
-                             OR amazon_cancel_claimed_at < %s)))
-             ORDER BY id
-             FOR UPDATE SKIP LOCKED
-            """,
-            [account.id, now - CANCEL_CLAIM_TIMEOUT],
+        return claim_records(
+            self,
+            SQL(
+                """amazon_account_id = %s
+                   AND (amazon_cancel_state = 'pending'
+                        OR (amazon_cancel_state = 'processing'
+                            AND (amazon_cancel_claimed_at IS NULL
+                                 OR amazon_cancel_claimed_at < %s)))""",
+                account.id,
+                now - CANCEL_CLAIM_TIMEOUT,
+            ),
+            {"amazon_cancel_state": "processing", "amazon_cancel_claimed_at": now},
         )
-        orders = self.browse([row[0] for row in self.env.cr.fetchall()])
-        orders.write(
-            {"amazon_cancel_state": "processing", "amazon_cancel_claimed_at": now}
+
+    def _amazon_release_cancellations(self):
+        """Let claimed orders go: those still without a feed back to pending, those
+        waiting for a feed unstamped (the next run follows them); orders done or in
+        error stay as they are."""
+        processing = self.filtered(lambda o: o.amazon_cancel_state == "processing")
+        processing.filtered(lambda o: not o.amazon_cancel_feed_ref).write(
+            {"amazon_cancel_state": "pending", "amazon_cancel_claimed_at": False}
         )
-        return orders
+        processing.filtered("amazon_cancel_feed_ref").write(
+            {"amazon_cancel_claimed_at": False}
+        )
 
     def _amazon_send_cancellation_feed(self, client):
         """One order acknowledgement feed for these orders (rows numbered from 1 in

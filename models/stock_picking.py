@@ -34,9 +34,6 @@ import re
 from collections import defaultdict
 from datetime import timedelta
 
-import psycopg2
-from psycopg2 import errorcodes
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_is_zero, float_round
@@ -47,8 +44,9 @@ from ..exceptions import (
     AmazonServerError,
     AmazonThrottledError,
 )
-from ..services.sp_api import TSV_CONTENT_TYPE, CallLog
+from ..services.sp_api import TSV_CONTENT_TYPE, CallLog, request_sent
 from ..utils import format_amazon_datetime
+from .amazon_sync_run import claim_records
 
 _logger = logging.getLogger(__name__)
 
@@ -76,11 +74,6 @@ FULFILLMENT_FEED_COLUMNS = (
 FEED_WAITING = ("IN_QUEUE", "IN_PROGRESS")
 ERROR_ACTIVITY_SUMMARY = "Amazon shipment confirmation failed"
 ELSEWHERE_ACTIVITY_SUMMARY = "Amazon reports this order shipped"
-CONCURRENCY_ERRORS = (
-    errorcodes.SERIALIZATION_FAILURE,
-    errorcodes.LOCK_NOT_AVAILABLE,
-    errorcodes.DEADLOCK_DETECTED,
-)
 
 
 class StockPicking(models.Model):
@@ -386,13 +379,15 @@ class StockPicking(models.Model):
         :param int limit: pickings claimed at most.
         :param dict client_options: more arguments of the clients built here
             (``max_wait``... for a button that must answer in time).
-        :return: ``{"claimed": n, "sent": n, "done": n, "error": n, "pending": n,
-            "processing": n, "queued": n, "api_calls": n, "failure": str or
-            False}``: pickings claimed, those sent (or tried) to Amazon, the states
-            the claimed pickings ended in, the pending pickings left for a later run
-            (beyond ``limit``), the HTTP requests sent to Amazon, and the error that
-            stopped an account (credentials refused, no client), as ``"<error
-            type>: <message>"``.
+        :return: ``{"claimed": n, "sent": n, "attempted": n, "throttled": n,
+            "done": n, "error": n, "pending": n, "processing": n, "queued": n,
+            "api_calls": n, "failure": str or False}``: pickings claimed; those a
+            request reached Amazon for, those tried, and those put back because
+            Amazon throttled or the rate limiter left no call in time (a refused
+            call is neither sent nor an attempt); the states the claimed pickings
+            ended in, the pending pickings left for a later run (beyond ``limit``),
+            the HTTP requests sent to Amazon, and the error that stopped an account
+            (credentials refused, no client), as ``"<error type>: <message>"``.
         :rtype: dict
         """
         claimed = self._amazon_claim(accounts, limit)
@@ -400,12 +395,12 @@ class StockPicking(models.Model):
         Account._amazon_commit()
         call_log = CallLog()
         calls_before = client.call_log.total() if client else 0
-        sent, failures = claimed._amazon_process(
+        progress, failures = claimed._amazon_process(
             client, call_log=call_log, client_options=client_options
         )
         counts = {
             "claimed": len(claimed),
-            "sent": sent,
+            **progress,
             "api_calls": call_log.total()
             + (client.call_log.total() - calls_before if client else 0),
         }
@@ -425,7 +420,8 @@ class StockPicking(models.Model):
         """Lock and mark as processing the pickings to send now: pending ones,
         those left processing longer than :data:`PROCESSING_TIMEOUT`, and those
         waiting for a feed result claimed more than :data:`FEED_POLL_INTERVAL` ago.
-        Rows another transaction holds are skipped.
+        Rows another transaction holds are skipped (see
+        ``amazon_sync_run.claim_records``, shared with the cancellations).
 
         Not committed here: the caller commits before calling Amazon.
 
@@ -433,96 +429,83 @@ class StockPicking(models.Model):
             first).
         :rtype: stock.picking
         """
-        self.env.flush_all()
         now = fields.Datetime.now()
         account_filter = SQL("TRUE")
         if accounts is not None:
             account_filter = SQL(
                 "amazon_account_id = ANY(%s)", list(accounts.ids) or [0]
             )
-        query = SQL(
-            """
-            SELECT id FROM stock_picking
-             WHERE %(accounts)s
+        condition = SQL(
+            """%(accounts)s
                AND (amazon_sync_state = 'pending'
                     OR (amazon_sync_state = 'processing'
                         AND (amazon_sync_date IS NULL
                              OR amazon_sync_date < CASE
                                 WHEN amazon_feed_ref IS NOT NULL THEN %(poll)s
-                                ELSE %(stale)s END)))
-             ORDER BY id
-             LIMIT %(limit)s
-             FOR UPDATE SKIP LOCKED
-            """,
+                                ELSE %(stale)s END)))""",
             accounts=account_filter,
             stale=now - PROCESSING_TIMEOUT,
             poll=now - FEED_POLL_INTERVAL,
+        )
+        return claim_records(
+            self,
+            condition,
+            {"amazon_sync_state": "processing", "amazon_sync_date": now},
             limit=limit,
         )
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(query)
-                ids = [row[0] for row in self.env.cr.fetchall()]
-                if ids:
-                    self.env.cr.execute(
-                        SQL(
-                            "UPDATE stock_picking SET amazon_sync_state = "
-                            "'processing', amazon_sync_date = %s WHERE id = ANY(%s)",
-                            now,
-                            ids,
-                        )
-                    )
-        except psycopg2.Error as error:
-            if error.pgcode not in CONCURRENCY_ERRORS:
-                raise
-            # A concurrent run changed these rows after this transaction began:
-            # they are its to send.
-            _logger.info("Amazon picking sync: rows taken by a concurrent run")
-            return self.browse()
-        pickings = self.browse(ids)
-        pickings.invalidate_recordset(["amazon_sync_state", "amazon_sync_date"])
-        return pickings
 
     def _amazon_process(self, client=None, call_log=None, client_options=None):
         """Send what the claimed pickings need, account by account.
 
-        :return: ``(sent, failures)``: the pickings sent (or tried), and one
-            ``"<error type>: <message>"`` per account stopped by Amazon refusing its
-            credentials or by a client that cannot be built (its pickings not sent
-            are back in the queue).
-        :rtype: tuple[int, list[str]]
+        :return: ``(progress, failures)``: ``progress`` counts the pickings
+            ``sent`` (a request reached Amazon for them), ``attempted`` (their
+            confirmation or feed was tried) and ``throttled`` (back in the queue
+            because Amazon throttled the call or the rate limiter left no call in
+            time); ``failures`` holds one ``"<error type>: <message>"`` per account
+            stopped by Amazon refusing its credentials or by a client that cannot
+            be built (its pickings not sent are back in the queue).
+        :rtype: tuple[dict, list[str]]
         """
         Account = self.env["amazon.account"]
         by_account = defaultdict(lambda: self.browse())
         for picking in self:
             by_account[picking.amazon_account_id] |= picking
-        progress = {"sent": 0}
+        progress = {"sent": 0, "attempted": 0, "throttled": 0}
         failures = []
         for account, pickings in by_account.items():
             own_client = client is None
             account_client = client
-            try:
-                if own_client:
-                    options = dict(client_options or {})
-                    if call_log is not None:
-                        options["call_log"] = call_log
+            failure = None
+            if own_client:
+                options = dict(client_options or {})
+                if call_log is not None:
+                    options["call_log"] = call_log
+                try:
                     account_client = account._get_sp_api_client(**options)
-                pickings._amazon_process_account(account_client, progress)
-            # The account cannot call Amazon (credentials refused or missing): the
-            # pickings are not at fault, they wait in the queue for the next run.
-            except (AmazonAuthError, UserError) as error:
-                _logger.warning(
-                    "Amazon shipment confirmations of account %s stopped: %s",
-                    account.id,
-                    type(error).__name__,
-                )
-                pickings._amazon_release()
-                failures.append(f"{type(error).__name__}: {error}")
-                Account._amazon_commit()
+                # No client (secrets missing): the account's failure.
+                except UserError as error:
+                    failure = error
+            try:
+                if failure is None:
+                    pickings._amazon_process_account(account_client, progress)
+            # Amazon refused the account's credentials: the pickings are not at
+            # fault. Any other error is not caught here: the run stops and rolls
+            # back to its last commit (amazon.account._amazon_export_run).
+            except AmazonAuthError as error:
+                failure = error
             finally:
                 if own_client and account_client:
                     account_client.close()
-        return progress["sent"], failures
+            if failure is not None:
+                _logger.warning(
+                    "Amazon shipment confirmations of account %s stopped: %s",
+                    account.id,
+                    type(failure).__name__,
+                )
+                pickings._amazon_release()
+                failures.append(f"{type(failure).__name__}: {failure}")
+                Account._amazon_commit()
+        return progress, failures
 
     def _amazon_release(self):
         """Put back in the queue the claimed pickings nothing was sent for (still
@@ -532,8 +515,8 @@ class StockPicking(models.Model):
         ).write({"amazon_sync_state": "pending", "amazon_sync_date": False})
 
     def _amazon_process_account(self, client, progress):
-        """Send the claimed pickings of one account (``progress["sent"]`` counts
-        those sent or tried).
+        """Send the claimed pickings of one account; ``progress`` counts them (see
+        :meth:`_amazon_process`).
 
         :raise AmazonAuthError: Amazon refused the account's credentials (the
             picking concerned is back in the queue; the caller releases the rest).
@@ -551,38 +534,50 @@ class StockPicking(models.Model):
                 Account._amazon_commit()
                 continue
             try:
-                info = picking._amazon_carrier_info()
+                with self.env.cr.savepoint():
+                    info = picking._amazon_carrier_info()
+            # The picking cannot be confirmed as it is (no carrier...): its error.
+            # A ValidationError, an AccessError... is no such answer: it stops the
+            # run, which rolls back (what the savepoint undid stays undone).
             except UserError as error:
+                if type(error) is not UserError:
+                    raise
                 picking._amazon_set_error(str(error))
                 Account._amazon_commit()
                 continue
             if info["untracked"]:
                 untracked |= picking
                 continue
-            progress["sent"] += 1
-            picking._amazon_run(picking._amazon_confirm_packages, client)
+            picking._amazon_run(picking._amazon_confirm_packages, client, progress)
             Account._amazon_commit()
         for marketplace in untracked.sale_id.amazon_marketplace_id:
             batch = untracked.filtered(
                 lambda p, m=marketplace: p.sale_id.amazon_marketplace_id == m
             )
-            progress["sent"] += len(batch)
-            batch._amazon_run(batch._amazon_send_fulfillment_feed, client)
+            batch._amazon_run(batch._amazon_send_fulfillment_feed, client, progress)
             Account._amazon_commit()
-        for feed_ref in set(waiting.mapped("amazon_feed_ref")):
+        for feed_ref in sorted(set(waiting.mapped("amazon_feed_ref"))):
             batch = waiting.filtered(lambda p, f=feed_ref: p.amazon_feed_ref == f)
             batch._amazon_run(batch._amazon_follow_feed, client)
             Account._amazon_commit()
 
-    def _amazon_run(self, step, client):
+    def _amazon_run(self, step, client, progress=None):
         """Run ``step(client)`` in a savepoint; an error puts the pickings back in
         the queue (throttling, Amazon failing: up to :data:`MAX_TRANSIENT_ATTEMPTS`
         times) or in error. One picking never stops the others.
 
+        A call the rate limiter refused to wait for (nothing reached Amazon) is no
+        attempt: the pickings go back to the queue with their attempts unchanged.
+
+        :param dict progress: when given, the pickings are counted in it as
+            ``attempted``, ``sent`` (when a request of the step reached Amazon)
+            and ``throttled`` (see :meth:`_amazon_process`).
         :raise AmazonAuthError: Amazon refused the account's credentials: the
             pickings are back in the queue (no attempt counted), and the account's
             other pickings would meet the same answer.
         """
+        calls_before = client.call_log.total()
+        throttled = False
         try:
             with self.env.cr.savepoint():
                 step(client)
@@ -594,8 +589,10 @@ class StockPicking(models.Model):
             raise
         except (AmazonThrottledError, AmazonServerError) as error:
             self._amazon_keep_accepted(error)
+            throttled = isinstance(error, AmazonThrottledError)
+            counted = request_sent(error)
             for picking in self:
-                attempts = picking.amazon_sync_attempts + 1
+                attempts = picking.amazon_sync_attempts + (1 if counted else 0)
                 if attempts >= MAX_TRANSIENT_ATTEMPTS:
                     picking._amazon_set_error(str(error))
                 else:
@@ -616,6 +613,13 @@ class StockPicking(models.Model):
             _logger.exception("Amazon shipment confirmation of %s failed", self.ids)
             for picking in self:
                 picking._amazon_set_error(f"{type(error).__name__}: {error}")
+        finally:
+            if progress is not None:
+                progress["attempted"] += len(self)
+                if client.call_log.total() > calls_before:
+                    progress["sent"] += len(self)
+                if throttled:
+                    progress["throttled"] += len(self)
 
     def _amazon_keep_accepted(self, error):
         """The packages Amazon accepted before ``error`` stay recorded (the

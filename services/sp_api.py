@@ -416,6 +416,9 @@ class CallLog:
       token requests are counted under ``"lwaToken"``);
     - ``retries``: requests sent again after a retryable failure;
     - ``throttled``: 429 answers received;
+    - ``refused``: calls the rate limiter refused to wait for (the next token was
+      further away than ``max_wait``): no request was sent, so they are neither in
+      ``calls`` nor in ``throttled``;
     - ``token_refreshes``: tokens dropped after a 403 and obtained again;
     - ``waited``: seconds slept (rate limiter and backoff).
 
@@ -427,6 +430,7 @@ class CallLog:
         self.calls = Counter()
         self.retries = 0
         self.throttled = 0
+        self.refused = 0
         self.token_refreshes = 0
         self.waited = 0.0
 
@@ -452,6 +456,7 @@ class CallLog:
                 "total": sum(self.calls.values()),
                 "retries": self.retries,
                 "throttled": self.throttled,
+                "refused": self.refused,
                 "token_refreshes": self.token_refreshes,
                 "waited": round(self.waited, 3),
             }
@@ -558,6 +563,14 @@ class _CallState:
     start: float
     attempts: int = 0
     token_renewed: bool = False
+
+
+def request_sent(error):
+    """Whether the call that failed with ``error`` reached Amazon: ``False`` when
+    the rate limiter refused to wait for it (code ``RateLimited``, no request sent,
+    ``attempts`` 0), so that a caller counts no attempt and nothing sent. An error
+    that did not come from the adapter counts as sent."""
+    return getattr(error, "attempts", None) != 0
 
 
 def _is_transient(error):
@@ -889,6 +902,7 @@ class SpApiClient:
             max_wait=max(remaining, 0),
         )
         if wait is None:
+            self.call_log._add("refused")
             raise _make_error(
                 AmazonThrottledError,
                 "The usage plan of this operation leaves no call before the "
@@ -911,9 +925,10 @@ class SpApiClient:
 
     def _attempt(self, operation, func, args, kwargs, state):
         """One attempt: rate limiter, token, request; one more request with a new
-        token when Amazon says the token expired."""
-        state.attempts += 1
+        token when Amazon says the token expired. ``state.attempts`` counts the
+        attempts that got past the rate limiter (a request was sent)."""
         self._acquire(operation, state)
+        state.attempts += 1
         while True:
             token = self._ensure_token()
             self.call_log.count_call(operation)

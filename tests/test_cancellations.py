@@ -6,13 +6,15 @@ on its own orders, and its clock only moves forward.
 """
 
 from datetime import timedelta
+from unittest.mock import patch
 
 from spapi_sandbox import generator
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import AmazonSandboxCase
+from ..services.sp_api import RateLimiter
+from .common import AmazonSandboxCase, FakeClock
 
 FEED_PROCESSING_SECONDS = 61  # the sandbox's feeds are DONE 60 s after creation
 
@@ -362,3 +364,117 @@ class TestCancellations(AmazonSandboxCase):
                 lambda a: a.summary == "Amazon sync failed: Cancellations"
             )
         )
+
+    # --- claims, errors while following, throttling ----------------------------
+
+    def _spare_order(self, index):
+        """An unshipped FBM order of one item that no other test of the class
+        uses (the sandbox is shared: an order canceled there stays canceled)."""
+        spare = [
+            order
+            for order in self.unshipped_fbm[3:-2]
+            if len(
+                order.order_line.filtered(
+                    lambda line: line.amazon_item_ref and line.product_uom_qty
+                )
+            )
+            == 1
+        ]
+        return spare[-1 - index]
+
+    def _sent(self, order):
+        """Cancel ``order`` in Odoo, send its feed and let Amazon process it."""
+        self._cancel_in_odoo(order)
+        self.assertEqual(self._sync_cancellations(order)["sent"], 1)
+        self.assertEqual(order.amazon_cancel_state, "processing")
+        self.assertTrue(order.amazon_cancel_feed_ref)
+        self.assertFalse(order.amazon_cancel_claimed_at, "let go after sending")
+        self.sandbox.app.advance(FEED_PROCESSING_SECONDS)
+
+    def _get_feed_calls(self):
+        return [
+            call
+            for call in self.sandbox.app.call_log()["calls"]
+            if call["operation"] == "getFeed"
+        ]
+
+    def test_a_feed_another_run_follows_is_not_followed_twice(self):
+        """The cron claimed the orders of a feed to follow it (committed, the
+        calls under way): SYNC CANCELLATIONS at that moment skips them, calling
+        nothing; once that run let them go, they are followed."""
+        order = self._spare_order(0)
+        self._sent(order)
+        # the other run's claim (its transaction committed before its calls)
+        claimed = self.env["sale.order"]._amazon_claim_cancellations(
+            order.amazon_account_id
+        )
+        self.assertIn(order, claimed)
+        calls = len(self._get_feed_calls())
+        counts = self._sync_cancellations(order)
+        self.assertEqual((counts["done"], counts["attempted"]), (0, 0))
+        self.assertEqual(len(self._get_feed_calls()), calls, "no getFeed")
+        self.assertEqual(order.amazon_cancel_state, "processing")
+        # the other run ends without an answer (feed followed later)
+        claimed._amazon_release_cancellations()
+        self.assertEqual(self._sync_cancellations(order)["done"], 1)
+        self.assertEqual(order.amazon_cancel_state, "done")
+        self.assertEqual(len(self._get_feed_calls()), calls + 1)
+
+    def test_an_error_while_following_a_feed_rolls_back_and_fails_the_run(self):
+        """A ValidationError (an AccessError...) while following a feed is not the
+        account's failure: nothing it wrote is committed, the run fails with its
+        type, the order still waits for its feed (taken again once its claim is
+        stale) and ends canceled on Amazon."""
+        order = self._spare_order(1)
+        account = order.amazon_account_id
+        self._sent(order)
+        Order = type(order)
+
+        def broken(orders, client):
+            orders.write({"amazon_cancel_state": "done"})
+            raise ValidationError(
+                orders.env._("A constraint of another module refused it.")
+            )
+
+        with patch.object(Order, "_amazon_follow_cancellation_feed", broken):
+            _counts, run = account._sync_cancellations()
+        self.assertEqual(run.state, "failed")
+        self.assertTrue(run.error.startswith("ValidationError"), run.error)
+        self.assertEqual(order.amazon_cancel_state, "processing", "rolled back")
+        self.assertTrue(order.amazon_cancel_feed_ref)
+        self.assertFalse(order.amazon_cancel_error)
+        order.amazon_cancel_claimed_at -= timedelta(minutes=31)
+        _counts, run = account._sync_cancellations()
+        self.assertEqual((run.state, run.records_done), ("done", 1))
+        self.assertEqual(order.amazon_cancel_state, "done")
+
+    def test_a_run_where_every_call_is_throttled_is_not_done(self):
+        """The rate limiter leaves no getFeed call within the call's max_wait:
+        nothing is sent, the order waits for its feed (let go), and the run, which
+        did nothing, is recorded as failed rather than done."""
+        order = self._spare_order(2)
+        account = order.amazon_account_id
+        self._sent(order)
+        clock = FakeClock()
+        limiter = RateLimiter({"getFeed": (1 / 3600, 1)})
+        calls = len(self._get_feed_calls())
+        with account._get_sp_api_client(
+            clock=clock, sleep=clock.sleep, limiter=limiter, max_wait=20
+        ) as client:
+            limiter.reserve(client.credentials.account_key, "getFeed", clock())
+            counts, run = account._amazon_export_run(
+                "cancel",
+                "cron",
+                lambda: self.env["sale.order"]._amazon_sync_cancellations(
+                    account, client=client
+                ),
+            )
+            self.assertEqual(client.call_log.refused, 1)
+        self.assertEqual(len(self._get_feed_calls()), calls)
+        self.assertEqual((counts["attempted"], counts["throttled"]), (1, 1))
+        self.assertEqual(run.state, "failed")
+        self.assertTrue(run.error.startswith("Throttled"), run.error)
+        self.assertEqual((run.records_sent, run.records_waiting), (0, 1))
+        self.assertEqual(order.amazon_cancel_state, "processing")
+        self.assertFalse(order.amazon_cancel_claimed_at)
+        self.assertEqual(self._sync_cancellations(order)["done"], 1)

@@ -14,7 +14,7 @@ from unittest.mock import patch
 from spapi_sandbox import samples, serve
 
 from odoo import SUPERUSER_ID, api
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.sql_db import db_connect
 from odoo.tests import Form, tagged
 from odoo.tests.common import BaseCase, TransactionCase, get_db_name
@@ -700,6 +700,118 @@ class TestShipments(ShipmentMixin, TransactionCase):
                 for c in confirmations
             )
         )
+
+    # --- what a run may catch, throttling ------------------------------------ #
+
+    def _export_run(self, client=None):
+        """One recorded shipments run of the account (as the cron's), with
+        ``client`` when given."""
+        return self.account._amazon_export_run(
+            "shipments",
+            "cron",
+            lambda: self.env["stock.picking"]._amazon_sync_pickings(
+                accounts=self.account, client=client
+            ),
+        )
+
+    def test_a_validation_error_is_not_the_pickings_error_and_commits_nothing(self):
+        """A ValidationError (or an AccessError) while reading a picking's carrier
+        does not mean "this picking cannot be confirmed": the run stops and fails,
+        rolled back to its last commit, so nothing half-written stays and the
+        picking is not put in error; it is taken again after the timeout."""
+        picking = self._open_picking(self._import(2))
+        self._ship(picking)
+
+        def broken(record):
+            record.amazon_package_refs = "half-written"
+            raise ValidationError(
+                record.env._("A constraint of another module refused it.")
+            )
+
+        with patch.object(type(picking), "_amazon_carrier_info", broken):
+            _counts, run = self._export_run()
+        self.assertEqual(run.state, "failed")
+        self.assertTrue(run.error.startswith("ValidationError"), run.error)
+        self.assertNotEqual(picking.amazon_sync_state, "error")
+        self.assertFalse(picking.amazon_sync_error)
+        self.assertFalse(picking.amazon_package_refs)
+        self.assertEqual(self._calls("confirmShipment"), 0)
+        # the claim was committed: taken again once it is stale, then confirmed
+        self.assertEqual(picking.amazon_sync_state, "processing")
+        picking.amazon_sync_date -= timedelta(minutes=31)
+        self._sync()
+        self.assertEqual(picking.amazon_sync_state, "done")
+
+    def test_a_picking_that_cannot_be_confirmed_keeps_nothing_half_written(self):
+        """A plain UserError (no carrier Amazon can be told) is the picking's
+        error; what was written before it is rolled back with its savepoint."""
+        picking = self._open_picking(self._import(3))
+        self._ship(picking)
+
+        def refused(record):
+            record.amazon_package_refs = "half-written"
+            raise UserError(record.env._("%s has no carrier.", record.display_name))
+
+        with patch.object(type(picking), "_amazon_carrier_info", refused):
+            counts, run = self._export_run()
+        self.assertEqual((counts["error"], run.state), (1, "done"))
+        self.assertEqual(picking.amazon_sync_state, "error")
+        self.assertIn("has no carrier", picking.amazon_sync_error)
+        self.assertFalse(picking.amazon_package_refs)
+
+    def test_rate_limiter_refusal_is_neither_an_attempt_nor_sent(self):
+        """The rate limiter refuses to wait (the next confirmShipment token is
+        further than the call's max_wait): no request leaves, so the picking goes
+        back to the queue without an attempt counted, the run counts it neither
+        sent nor as a 429, and a run where every call was throttled fails."""
+        picking = self._open_picking(self._import(4))
+        self._ship(picking)
+        clock = FakeClock()
+        # one token an hour, the only one taken already by another run
+        limiter = sp_api.RateLimiter({"confirmShipment": (1 / 3600, 1)})
+        with self.account._get_sp_api_client(
+            clock=clock, sleep=clock.sleep, limiter=limiter, max_wait=20
+        ) as client:
+            limiter.reserve(client.credentials.account_key, "confirmShipment", clock())
+            counts, run = self._export_run(client)
+            log = client.call_log.as_dict()
+        self.assertEqual(self._calls("confirmShipment"), 0)
+        self.assertEqual((log["total"], log["throttled"], log["refused"]), (0, 0, 1))
+        self.assertEqual(clock.sleeps, [])
+        self.assertEqual(picking.amazon_sync_state, "pending")
+        self.assertEqual(picking.amazon_sync_attempts, 0)
+        self.assertEqual(
+            (counts["sent"], counts["attempted"], counts["throttled"]), (0, 1, 1)
+        )
+        self.assertEqual(run.state, "failed")
+        self.assertTrue(run.error.startswith("Throttled"), run.error)
+        self.assertEqual(
+            (run.records_sent, run.records_done, run.records_waiting), (0, 0, 1)
+        )
+
+    def test_a_run_amazon_throttled_throughout_is_not_done(self):
+        """Amazon answers 429 until the adapter gives up: the request reached
+        Amazon (an attempt, the picking sent), the picking waits in the queue,
+        and the run, which did nothing else, fails."""
+        picking = self._open_picking(self._import(6))
+        self._ship(picking)
+        self.sandbox.app.add_faults(
+            {"operation": "confirmShipment", "status": 429, "count": 2}
+        )
+        clock = FakeClock()
+        with self.account._get_sp_api_client(
+            clock=clock, sleep=clock.sleep, max_attempts=2
+        ) as client:
+            counts, run = self._export_run(client)
+        self.assertEqual(self._calls("confirmShipment"), 2)
+        self.assertEqual(picking.amazon_sync_state, "pending")
+        self.assertEqual(picking.amazon_sync_attempts, 1)
+        self.assertEqual((counts["sent"], counts["throttled"]), (1, 1))
+        self.assertEqual(run.state, "failed")
+        self.assertEqual((run.records_sent, run.records_waiting), (1, 1))
+        # Amazon answers again: the next run confirms it and is done
+        counts, run = self._export_run()
+        self.assertEqual((run.state, picking.amazon_sync_state), ("done", "done"))
 
 
 @tagged("post_install", "-at_install")
