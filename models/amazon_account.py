@@ -18,6 +18,7 @@ from ..exceptions import (
 )
 from ..services.sp_api import USAGE_PLANS, AmazonCredentials, SpApiClient
 from ..utils import is_amazon_order_ref
+from .amazon_sync_run import error_text, log_text
 
 _logger = logging.getLogger(__name__)
 
@@ -615,11 +616,11 @@ class AmazonAccount(models.Model):
             # Whatever stops the run is recorded on it, and the cron goes on.
             except Exception as error:  # noqa: BLE001
                 self._amazon_rollback()
-                run.write(
-                    {"state": "failed", "error": f"{type(error).__name__}: {error}"}
-                )
+                run.write({"state": "failed", "error": error_text(self.env, error)})
                 _logger.warning(
-                    "Amazon order sync of account %s failed: %s", self.id, error
+                    "Amazon order sync of account %s failed: %s",
+                    self.id,
+                    log_text(error),
                 )
             except BaseException:
                 # Interrupted (worker stopped...): what was not committed is lost, as
@@ -843,12 +844,13 @@ class AmazonAccount(models.Model):
         # One broken order never stops the others: any error is recorded on it.
         except Exception as error:  # noqa: BLE001
             message = f"{type(error).__name__}: {error}"
-            # The log names the error; only the connector's own messages (UserError)
-            # are logged in full: another error's text may quote the buyer's data.
+            # The log names the error; only the connector's own messages (a plain
+            # UserError, not a ValidationError or an AccessError) are logged in
+            # full: another error's text may quote the buyer's name or VAT number.
+            # The failure row keeps the message (the user needs it), until the
+            # buyer data retention erases it with the order's.
             _logger.warning(
-                "Amazon order %s failed to import: %s",
-                ref,
-                message if isinstance(error, UserError) else type(error).__name__,
+                "Amazon order %s failed to import: %s", ref, log_text(error)
             )
             self._record_failure(run, ref, message, failure)
             return "failed"
@@ -1164,10 +1166,10 @@ class AmazonAccount(models.Model):
         try:
             counts = dict(sync())
         # Whatever stops the run is recorded on its row, and the cron goes on.
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001
             self._amazon_rollback()
-            _logger.exception("Amazon %s export of account %s failed", flow, self.id)
-            counts = {"failure": f"{type(error).__name__}: {error}"}
+            self._amazon_log_export_error(flow, error)
+            counts = {"failure": error_text(self.env, error)}
         failure = counts.get("failure") or False
         waiting = counts.get("waiting")
         if waiting is None:
@@ -1219,6 +1221,21 @@ class AmazonAccount(models.Model):
         )
         self._amazon_commit()
         return counts, run.sudo(self.env.su)
+
+    def _amazon_log_export_error(self, flow, error):
+        """Log what stopped an export run: the traceback of an unexpected error (a
+        bug), the type only of an error whose message may quote buyer data (a
+        ``ValidationError``, an ``AccessError``: see ``amazon_sync_run.log_text``).
+        """
+        if isinstance(error, UserError):
+            _logger.warning(
+                "Amazon %s export of account %s failed: %s",
+                flow,
+                self.id,
+                log_text(error),
+            )
+        else:
+            _logger.exception("Amazon %s export of account %s failed", flow, self.id)
 
     def _sync_pickings(self, trigger="cron", limit=None, client_options=None):
         """Send the account's queued FBM shipment confirmations

@@ -7,8 +7,10 @@ What is erased, per order: the customer, invoice and delivery contacts the conne
 created for the buyer (``amazon_buyer``), in place (name *Amazon Customer*; street,
 phones, e-mail emptied; country, state, city, zip and VAT number kept for taxes); the
 gift-message lines; the chatter tracking values of the order's partner fields, of its
-pickings' partner and of the erased contacts. The pickings hold the buyer only through
-their delivery contact, erased with it.
+pickings' partner and of the erased contacts; the error text of the order's import
+failures (``amazon.sync.failure``), which may quote the buyer (failures of orders
+never imported lose theirs once older than the retention period). The pickings hold
+the buyer only through their delivery contact, erased with it.
 
 What is kept: posted accounting entries and their lines, untouched; before anything
 is erased, the PDF of each posted customer invoice or credit note of the order is
@@ -41,6 +43,8 @@ TRACKED_PII_FIELDS = {
     "stock.picking": ("partner_id",),
     "res.partner": None,  # every tracked field of an erased contact
 }
+# What the error of an import failure becomes once the order's buyer data are erased.
+ERASED_FAILURE_ERROR = "Error message erased (buyer data retention)."
 GIFT_MESSAGE_PREFIX = "Gift message"
 ERASED_GIFT_MESSAGE = "Gift message erased (buyer data retention)."
 ORDER_PARTNER_FIELDS = ("partner_id", "partner_invoice_id", "partner_shipping_id")
@@ -106,7 +110,17 @@ class AmazonAccount(models.Model):
         expired = candidates.filtered(
             lambda order: (date := order._amazon_delivered_on()) and date <= cutoff
         )
-        return expired._amazon_erase_buyer_data()
+        erased = expired._amazon_erase_buyer_data()
+        # Failures of orders never imported (dismissed) belong to no order: their
+        # error goes once they are older than the retention period.
+        self.env["amazon.sync.failure"]._amazon_erase_errors(
+            [
+                ("account_id", "=", self.id),
+                ("state", "!=", "pending"),
+                ("write_date", "<=", cutoff),
+            ]
+        )
+        return erased
 
 
 class SaleOrder(models.Model):
@@ -195,6 +209,14 @@ class SaleOrder(models.Model):
             }
         )
         orders._amazon_erase_gift_messages()
+        # The import failures of these orders may quote the buyer (a constraint
+        # naming them, a VAT number): their error text goes too.
+        self.env["amazon.sync.failure"]._amazon_erase_errors(
+            [
+                ("account_id", "in", orders.amazon_account_id.ids),
+                ("amazon_order_ref", "in", orders.mapped("amazon_order_ref")),
+            ]
+        )
         orders.with_context(tracking_disable=True).write(
             {"amazon_buyer_data_erased": fields.Datetime.now()}
         )
@@ -303,6 +325,23 @@ class SaleOrder(models.Model):
                 [ERASED_GIFT_MESSAGE, tuple(lines.ids)],
             )
             lines.invalidate_recordset(["name"])
+
+
+class AmazonSyncFailure(models.Model):
+    _inherit = "amazon.sync.failure"
+
+    @api.model
+    def _amazon_erase_errors(self, domain):
+        """Replace the error text of the failures of ``domain`` (not erased yet)
+        with :data:`ERASED_FAILURE_ERROR`: an import error may quote the buyer's
+        name, address or VAT number. The run rows never keep such a text
+        (``amazon_sync_run.error_text``).
+
+        :return: the failures erased now.
+        """
+        failures = self.sudo().search([*domain, ("error", "!=", ERASED_FAILURE_ERROR)])
+        failures.write({"error": ERASED_FAILURE_ERROR})
+        return failures
 
 
 class MailTrackingValue(models.Model):

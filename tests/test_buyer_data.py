@@ -15,7 +15,8 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from ..models.amazon_retention import ERASED_GIFT_MESSAGE
+from ..exceptions import AmazonAuthError
+from ..models.amazon_retention import ERASED_FAILURE_ERROR, ERASED_GIFT_MESSAGE
 from ..models.res_partner import ANONYMOUS_NAME
 from .common import AmazonCommon
 from .test_properties import amazon_order
@@ -228,3 +229,77 @@ class TestBuyerData(AmazonCommon):
         self.assertEqual(unshipped.partner_id.name, BOB["name"])
         with self.assertRaises(ValidationError):
             self.account.buyer_data_retention_days = 0
+
+    def test_erasure_takes_the_error_text_of_the_orders_failures(self):
+        """An import failure may quote the buyer (a constraint naming them, their
+        VAT number): its error text is erased with the order's buyer data; a
+        failure of an order never imported (dismissed) loses it once older than the
+        retention period; a failure still retried keeps it."""
+        order = self._import(ALICE)
+        quoted = (
+            "ValidationError: The VAT number [DE999999999] for partner "
+            f"[{ALICE['name']}, {ALICE['street']}] does not seem to be valid."
+        )
+        Failure = self.env["amazon.sync.failure"]
+        values = {
+            "run_id": self.sync_run.id,
+            "last_run_id": self.sync_run.id,
+            "account_id": self.account.id,
+            "error": quoted,
+        }
+        resolved = Failure.create(
+            {**values, "amazon_order_ref": order.amazon_order_ref, "state": "resolved"}
+        )
+        dismissed = Failure.create(
+            {**values, "amazon_order_ref": "302-9999999-0000001", "state": "dismissed"}
+        )
+        pending = Failure.create(
+            {**values, "amazon_order_ref": "302-9999999-0000002", "state": "pending"}
+        )
+        recent = Failure.create(
+            {**values, "amazon_order_ref": "302-9999999-0000003", "state": "dismissed"}
+        )
+        # last changed on 2026-10-02, except the recent one (2026-10-20)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE amazon_sync_failure SET write_date = %s WHERE id IN %s",
+            [datetime(2026, 10, 2, 12), (dismissed.id, pending.id, resolved.id)],
+        )
+        self.env.cr.execute(
+            "UPDATE amazon_sync_failure SET write_date = %s WHERE id = %s",
+            [datetime(2026, 10, 20, 12), recent.id],
+        )
+        self.env.invalidate_all()
+
+        self._erase("2026-11-02 13:00:00")
+        self.assertTrue(order.amazon_buyer_data_erased)
+        self.assertEqual(resolved.error, ERASED_FAILURE_ERROR)
+        self.assertEqual(dismissed.error, ERASED_FAILURE_ERROR)
+        self.assertEqual(pending.error, quoted, "still retried: the user needs it")
+        self.assertEqual(recent.error, quoted, "dismissed 13 days ago: kept")
+        self.assertFalse(
+            Failure.search([("error", "ilike", ALICE["name"])]) - pending - recent
+        )
+
+    def test_run_rows_never_keep_an_error_that_may_quote_the_buyer(self):
+        """What stops an export run is kept on its row with its message when the
+        message is Amazon's (or the connector's), with its type only when it may
+        quote a record's data: run rows are not erased with the buyer's data."""
+
+        def quoting():
+            raise ValidationError(
+                self.env._("The VAT number of %s is not valid.", ALICE["name"])
+            )
+
+        def refused():
+            raise AmazonAuthError("Access to requested resource is denied.")
+
+        _counts, run = self.account._amazon_export_run("cancel", "manual", quoting)
+        self.assertEqual(run.state, "failed")
+        self.assertIn("ValidationError", run.error)
+        self.assertNotIn(ALICE["name"], run.error)
+        _counts, run = self.account._amazon_export_run("cancel", "manual", refused)
+        self.assertEqual(run.state, "failed")
+        self.assertEqual(
+            run.error, "AmazonAuthError: Access to requested resource is denied."
+        )

@@ -29,6 +29,7 @@ from unittest.mock import patch
 from spapi_sandbox import manifest, samples, serve
 from spapi_sandbox.clock import parse_datetime
 
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tests.common import TransactionCase
 
@@ -411,6 +412,13 @@ class TestLogsOfAFailingRun(HostileCase):
                 logger.setLevel(level)
         return records
 
+    @staticmethod
+    def _format(records):
+        """The records as a log handler prints them: a ``logging.Formatter``
+        interpolates their %-arguments and appends their traceback."""
+        formatter = logging.Formatter("%(levelname)s %(name)s: %(message)s")
+        return "\n".join(formatter.format(record) for record in records)
+
     def test_module_never_enables_the_librarys_debug_logging(self):
         """Building clients and calling Amazon leaves the library's loggers at INFO
         or above, with the filter that drops their DEBUG records."""
@@ -458,10 +466,7 @@ class TestLogsOfAFailingRun(HostileCase):
             ],
             "a DEBUG record of the library got through",
         )
-        text = "\n".join(
-            f"{record.name} {record.getMessage()} {record.exc_text or ''}"
-            for record in records
-        )
+        text = self._format(records)
         secrets = [samples.CLIENT_SECRET, "wrong-client-secret", samples.REFRESH_PII]
         secrets += list(self.app.state.tokens)  # every access token issued
         for secret in secrets:
@@ -487,3 +492,56 @@ class TestLogsOfAFailingRun(HostileCase):
         )
         for secret in secrets:
             self.assertNotIn(secret, rows)
+
+    def test_a_failing_order_logs_no_buyer_data(self):
+        """An order fails on an error that quotes its buyer, as ``base_vat``'s
+        ValidationError quotes the VAT number and the partner: the run goes on, the
+        failure row keeps the message for the user, but the log and the run row
+        name the error only."""
+        target = self.scenario["orders"][0]["order"]
+        buyer = target["buyer"]
+        address = target["recipient"]["deliveryAddress"]
+        quoted = (
+            buyer["buyerName"],
+            buyer["buyerEmail"],
+            address["name"],
+            address["addressLine1"],
+            address["phone"],
+        )
+        Partner = type(self.env["res.partner"])
+        original_create = Partner.create
+
+        def create(partners, vals_list):
+            for values in vals_list if isinstance(vals_list, list) else [vals_list]:
+                if values.get("email") == buyer["buyerEmail"]:
+                    raise ValidationError(
+                        partners.env._(
+                            "The VAT number [DE999999999] for partner [%s] does not "
+                            "seem to be valid.",
+                            ", ".join(quoted),
+                        )
+                    )
+            return original_create(partners, vals_list)
+
+        runs = []
+
+        def run():
+            with patch.object(Partner, "create", create):
+                runs.append(self.account._sync_orders())
+
+        records = self._capture(run)
+        (sync_run,) = runs
+        self.assertEqual(sync_run.state, "done", sync_run.error)
+        self.assertEqual(sync_run.orders_failed, 1)
+        self.assertEqual(sync_run.orders_created, ORDERS - 1)
+        failure = self.env["amazon.sync.failure"].search(
+            [("amazon_order_ref", "=", target["orderId"])]
+        )
+        self.assertIn("ValidationError", failure.error)
+        self.assertIn(buyer["buyerName"], failure.error, "the user sees why")
+        text = self._format(records)
+        self.assertIn(target["orderId"], text, "the failure was logged")
+        self.assertIn("ValidationError", text)
+        for value in quoted:
+            self.assertNotIn(value, text)
+            self.assertNotIn(value, str(sync_run.read(["error", "notes"])))
