@@ -47,6 +47,9 @@ ORDER_PAGE_SIZE_PARAM = "sale_amazon_connector.order_page_size"
 # so that a window of more than 20 pages waits for Amazon's usage plan instead of
 # failing the run at page 21 (the adapter's default, 120 s, is shorter than that).
 ORDER_SYNC_MAX_WAIT = 1 / USAGE_PLANS["searchOrders"][0] + 20
+# When Amazon refuses the first page of a window, its now is asked for from this long
+# before the window's start (see AmazonAccount._amazon_window_not_open).
+ORDER_WINDOW_PROBE = timedelta(days=1)
 # Under tests, the savepoint that stands for the sync's last commit.
 TEST_COMMIT_SAVEPOINT = "amazon_sync_commit"
 
@@ -731,23 +734,56 @@ class AmazonAccount(models.Model):
             for page in client.iter_order_pages(pagination_token=token, **query):
                 self._sync_order_page(run, page)
         except AmazonInvalidInputError as error:
-            if not token or run.pages != pages_before:
+            if run.pages != pages_before:
                 raise
-            run._add_note(
-                _(
-                    "Amazon refused the page token of the interrupted run (%s): the "
-                    "window was read again from its start.",
-                    error.code or error,
+            if token:
+                run._add_note(
+                    _(
+                        "Amazon refused the page token of the interrupted run (%s): "
+                        "the window was read again from its start.",
+                        error.code or error,
+                    )
                 )
-            )
-            run.sudo().next_page_token = False
-            self._amazon_commit()
-            for page in client.iter_order_pages(**query):
-                self._sync_order_page(run, page)
+                run.sudo().next_page_token = False
+                self._amazon_commit()
+                for page in client.iter_order_pages(**query):
+                    self._sync_order_page(run, page)
+            elif not run.window_end and self._amazon_window_not_open(client, query):
+                # Empty window: nothing to read yet, the cursor stays where it is.
+                run._add_note(
+                    _(
+                        "Nothing to read: the cursor is less than 2 minutes before "
+                        "Amazon's now (Amazon lists orders updated 2 minutes ago at "
+                        "the latest)."
+                    )
+                )
+                run.window_end = run.window_start
+            else:
+                raise
         if not run.window_end:
             run.window_end = fields.Datetime.now() - timedelta(minutes=2)
         run.pages_done = True
         self._amazon_commit()
+
+    def _amazon_window_not_open(self, client, query):
+        """Whether Amazon refused the first page of a window because its start is
+        less than 2 minutes before Amazon's now (Amazon's message does not say
+        why it refuses a query): Amazon's own bound (``search_orders_bound``,
+        asked from :data:`ORDER_WINDOW_PROBE` earlier) comes before the start.
+
+        :param dict query: the refused ``searchOrders`` query.
+        :rtype: bool
+        """
+        start = query["last_updated_after"]
+        try:
+            bound = client.search_orders_bound(
+                marketplace_ids=query["marketplace_ids"],
+                last_updated_after=start - ORDER_WINDOW_PROBE,
+            )
+        # refused again: the query itself is at fault, not its window
+        except AmazonInvalidInputError:
+            return False
+        return bool(bound) and bound < start
 
     def _sync_order_page(self, run, page):
         """Import the orders of one ``OrdersPage`` and commit them with the run row:

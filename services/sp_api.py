@@ -1085,7 +1085,10 @@ class SpApiClient:
         :rtype: OrdersPage
         :raise ValueError: neither or both of the "after" bounds are given.
         :raise AmazonInvalidInputError: Amazon refused the query (400), e.g. a
-            bound closer than 2 minutes to now or an expired page token.
+            bound closer than 2 minutes to now or an expired page token. Amazon's
+            message does not say which ("The input you have submitted is not
+            valid"): :meth:`search_orders_bound` tells whether an "after" bound is
+            too recent.
         :raise AmazonAuthError, AmazonThrottledError, AmazonServerError: see
             :meth:`get_marketplace_participations`.
         """
@@ -1154,6 +1157,28 @@ class SpApiClient:
         if max_results_per_page:
             params["maxResultsPerPage"] = int(max_results_per_page)
         return params
+
+    def search_orders_bound(self, *, marketplace_ids, last_updated_after):
+        """Amazon's latest ``lastUpdatedBefore``: its now − 2 minutes, as
+        ``searchOrders`` echoes it for a query without a "before" bound. Amazon
+        refuses a ``lastUpdatedAfter`` later than that instant; its clock, not
+        Odoo's, decides (they may differ, and a cursor may be set by hand).
+
+        One ``searchOrders`` call (a page of one order, no dataset).
+
+        :param list marketplace_ids: Amazon marketplace ids.
+        :param datetime last_updated_after: naive UTC, a bound Amazon accepts (at
+            least 2 minutes before its now).
+        :return: naive UTC, or ``None`` when Amazon echoed no bound.
+        :rtype: datetime
+        :raise AmazonApiError: see :meth:`search_orders`.
+        """
+        page = self.search_orders(
+            last_updated_after=last_updated_after,
+            marketplace_ids=marketplace_ids,
+            max_results_per_page=1,
+        )
+        return page.last_updated_before
 
     def iter_order_pages(
         self, *, pagination_token=None, max_pages=MAX_ORDER_PAGES, **query

@@ -33,6 +33,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tests.common import TransactionCase
 
+from ..exceptions import AmazonInvalidInputError
 from ..models.amazon_account import ORDER_PAGE_SIZE_PARAM
 from ..services import sp_api
 from ..services.sp_api import RateLimiter, SpApiClient, TokenCache
@@ -166,23 +167,55 @@ class TestHostileOrderSync(HostileCase):
 
     def test_cursor_closer_than_two_minutes_to_amazons_now(self):
         """Amazon refuses a lastUpdatedAfter less than 2 minutes before its own now
-        (Odoo's clock ahead of Amazon's, a cursor set by hand): the run fails with
-        Amazon's message, creates nothing and keeps the cursor; once Amazon's clock
-        has passed the bound, the next run imports every order once. The sync never
-        sends a lastUpdatedBefore of its own on a first page: Amazon's echo becomes
-        the window end, so its own bound is never too close to now."""
+        (Odoo's clock ahead of Amazon's, a cursor set by hand): nothing can be
+        listed yet, so the window is empty. Amazon's message does not say why it
+        refused; its echoed bound, asked for once, shows the cursor is after it: the
+        run is done with no order, creates nothing and keeps the cursor; once
+        Amazon's clock has passed the bound, the next run imports every order once.
+        The sync never sends a lastUpdatedBefore of its own on a first page:
+        Amazon's echo becomes the window end, so its own bound is never too close to
+        now."""
         # everything up to now - 1 min is said to be read already
         cursor = self._window_end() + timedelta(minutes=1)
         self.account.last_orders_sync = cursor
         run = self.account._sync_orders()
-        self.assertEqual(run.state, "failed")
-        self.assertIn("AmazonInvalidInputError", run.error)
-        self.assertIn("at least 2 minutes before", run.error)
+        self.assertEqual(run.state, "done", run.error)
+        self.assertFalse(run.error)
+        self.assertEqual((run.orders_total, run.pages), (0, 0))
+        self.assertIn("less than 2 minutes before Amazon's now", run.notes)
+        # the refused window, then Amazon's bound asked for once
         self.assertEqual(
-            [call["status"] for call in self._calls("searchOrders")], [400]
+            [call["status"] for call in self._calls("searchOrders")], [400, 200]
         )
         self.assertFalse(self._sale_orders())
         self.assertEqual(self.account.last_orders_sync, cursor)
+        self.assertEqual((run.window_start, run.window_end), (cursor, cursor))
+
+        # a window Amazon refuses although it is open (Amazon's bound is after its
+        # start): the query is at fault, the run fails and keeps the cursor
+        earlier = cursor - timedelta(hours=1)
+        self.account.last_orders_sync = earlier
+        search_orders = SpApiClient.search_orders
+        refused = []
+
+        def refuse_first(client, **query):
+            if not refused:
+                refused.append(query)
+                raise AmazonInvalidInputError(
+                    "The input you have submitted is not valid.",
+                    code="InvalidInput",
+                    status=400,
+                )
+            return search_orders(client, **query)
+
+        with patch.object(SpApiClient, "search_orders", refuse_first):
+            failed = self.account._sync_orders()
+        self.assertEqual(refused[0]["last_updated_after"], earlier)
+        self.assertEqual(failed.state, "failed")
+        self.assertIn("AmazonInvalidInputError", failed.error)
+        self.assertEqual(self.account.last_orders_sync, earlier)
+        self.assertFalse(self._sale_orders())
+        self.account.last_orders_sync = cursor
 
         # later: the bound is 2 minutes old; from the cursor on, nothing changed
         self.app.advance(300)
