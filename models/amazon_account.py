@@ -472,26 +472,61 @@ class AmazonAccount(models.Model):
         return True
 
     def action_sync_orders(self):
-        """SYNC ORDERS button (developer mode): run the order sync of the accounts now.
+        """SYNC ORDERS button (developer mode): synchronize the orders of the
+        accounts now.
 
-        :return: a notification saying which accounts had a run already going (their
-            sync is left to that run), else ``True``.
+        Decision: an order sync can outlast an HTTP request by far (searchOrders
+        allows one page every 180 s once its burst is spent, and a call may wait
+        :data:`ORDER_SYNC_MAX_WAIT` seconds), so the button does not run it in the
+        request when the cron *Amazon: synchronize orders* can: it triggers the
+        cron (``ir.cron._trigger``), which syncs every active account in a cron
+        worker, and says so. Without that cron (deleted or deactivated), and for an
+        archived account (the cron leaves it alone), the sync runs in the request
+        as before. An account whose sync is running already is said so either way.
+
+        :return: a notification.
         """
         self.check_access("read")
-        busy = self.browse()
+        cron = self.env.ref(
+            "sale_amazon_connector.ir_cron_amazon_sync_orders",
+            raise_if_not_found=False,
+        )
+        cron = cron.sudo() if cron and cron.sudo().active else None
+        busy = triggered = self.browse()
         for account in self:
-            if account.sudo()._sync_orders(trigger="manual") is False:
+            if cron and account.active:
+                with account._order_sync_lock() as locked:
+                    if locked:
+                        triggered |= account
+                    else:
+                        busy |= account
+            elif account.sudo()._sync_orders(trigger="manual") is False:
                 busy |= account
+        messages = []
+        if triggered:
+            cron._trigger()
+            messages.append(
+                _(
+                    "The order synchronization of %s starts in the background: its "
+                    "run appears under Runs when it is done.",
+                    ", ".join(triggered.mapped("name")),
+                )
+            )
         if busy:
-            return self._amazon_notification(
+            messages.append(
                 _(
                     "An order sync of %s is already running: try again when it is "
                     "done.",
                     ", ".join(busy.mapped("name")),
-                ),
-                kind="warning",
+                )
             )
-        return True
+        if not messages:
+            messages.append(_("Orders synchronized: see the account's Runs."))
+        return self._amazon_notification(
+            " ".join(messages),
+            title=_("Amazon orders"),
+            kind="warning" if busy else "info" if triggered else "success",
+        )
 
     @api.model
     def _cron_sync_orders(self):

@@ -486,6 +486,35 @@ class TestSyncRuns(TransactionCase):
         self.assertEqual(run.state, "done", run.error)
         self.assertEqual(self._imported_refs(), set(self.order_ids))
 
+    def test_sync_orders_button_triggers_the_cron_when_it_can(self):
+        """SYNC ORDERS does not run a sync in the HTTP request when the cron
+        *Amazon: synchronize orders* is active: it triggers the cron and says so
+        (no run, no call in the request). With the cron deactivated, it runs the
+        sync in the request, as a manual run."""
+        cron = self.env.ref("sale_amazon_connector.ir_cron_amazon_sync_orders")
+        cron.active = True
+        Trigger = self.env["ir.cron.trigger"]
+        triggers = Trigger.search_count([("cron_id", "=", cron.id)])
+        action = self.account.with_user(self.amazon_user).action_sync_orders()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn("starts in the background", action["params"]["message"])
+        self.assertEqual(
+            Trigger.search_count([("cron_id", "=", cron.id)]), triggers + 1
+        )
+        self.assertFalse(self._runs())
+        self.assertEqual(self.app.call_log()["calls"], [])
+        self.assertFalse(self._imported_refs())
+
+        cron.active = False
+        action = self.account.with_user(self.amazon_user).action_sync_orders()
+        self.assertEqual(action["tag"], "display_notification")
+        run = self._runs()
+        self.assertEqual((run.trigger, run.state), ("manual", "done"), run.error)
+        self.assertEqual(self._imported_refs(), set(self.order_ids))
+        self.assertEqual(
+            Trigger.search_count([("cron_id", "=", cron.id)]), triggers + 1
+        )
+
     def test_recover_waits_for_a_running_sync(self):
         """The recover wizard takes the account's lock too: while another session
         holds it, recovering an order is refused before any call."""
