@@ -1,6 +1,12 @@
+import re
+
 from odoo import api, fields, models
 
 ANONYMOUS_NAME = "Amazon Customer"
+# Separators a VAT number may be written with (spaces, dots, dashes, slashes).
+VAT_SEPARATORS = re.compile(r"[\s.\-/]+")
+# The VAT prefix of a country whose ISO code is not its VAT prefix (VIES).
+VAT_PREFIXES = {"GR": "EL"}
 
 
 class ResPartner(models.Model):
@@ -75,11 +81,24 @@ class ResPartner(models.Model):
     def _amazon_partner_values(self, account, order_data, marketplace, lookups):
         """The matching values of an order's customer and delivery contact.
 
+        :param account: the ``amazon.account`` (its company is the contacts').
+        :param dict order_data: an Orders v2026-01-01 ``Order``; read: ``buyer``
+            (``buyerName``, ``buyerEmail``, ``buyerCompanyName``),
+            ``recipient.deliveryAddress`` (``name``, ``companyName``,
+            ``addressLine1..3``, ``city``, ``stateOrRegion``, ``postalCode``,
+            ``countryCode``, ``phone``) and ``tax.taxRegistrations[]``
+            (``taxRegistrationNumber``), each optional.
+        :param marketplace: the order's ``amazon.marketplace`` (its country when
+            the address has none).
         :param dict lookups: a cache of country and state searches, shared by the
-            orders of a page.
-        :return: ``(customer values, delivery values)``; the delivery values are
+            orders of a page: ``{("country", code): res.country, ("state",
+            country id, name): res.country.state}``, filled here.
+        :return: ``(customer values, delivery values)``: dicts of ``res.partner``
+            field values (ids for many2one fields, ``False`` for empty ones, the VAT
+            number normalized: :func:`normalize_vat`); the delivery values are
             ``None`` for an anonymous customer (no buyer data), and lack
             ``parent_id`` (the customer).
+        :rtype: tuple
         """
         buyer = order_data.get("buyer") or {}
         address = (order_data.get("recipient") or {}).get("deliveryAddress") or {}
@@ -116,7 +135,7 @@ class ResPartner(models.Model):
             "name": name,
             "email": buyer.get("buyerEmail") or False,
             "is_company": bool(company_name),
-            "vat": self._amazon_vat(order_data) or False,
+            "vat": normalize_vat(self._amazon_vat(order_data), country.code),
             "company_id": account.company_id.id,
             "amazon_buyer": True,
             **location,
@@ -156,9 +175,16 @@ class ResPartner(models.Model):
         field; the oldest match wins; the value sets without a match are created in
         one ``create`` (equal sets once).
 
+        A VAT number is compared normalized on both sides (:func:`normalize_vat`:
+        ``DE 123.456.789``, ``de123456789`` and, for a German contact,
+        ``123456789`` are one number), so a business buyer matches the contact
+        created for it before, whatever the spelling (and with or without
+        ``base_vat``, which reformats numbers on create).
+
         :param list values_list: dicts of field values, each with ``name`` and
             ``zip``.
-        :return: the partners, one per dict, in order (a recordset may repeat one).
+        :return: one ``res.partner`` record per dict, in order (a list, not a
+            recordset: the same partner may come several times).
         :rtype: list
         """
         if not values_list:
@@ -222,8 +248,33 @@ class ResPartner(models.Model):
 
 def _amazon_value(partner, name):
     """A partner's value of ``name`` in the shape of the values matched: the id of a
-    many2one, ``False`` for an empty field."""
+    many2one, ``False`` for an empty field, a normalized VAT number."""
     value = partner[name]
     if isinstance(value, models.BaseModel):
         return value.id or False
+    if name == "vat":
+        return normalize_vat(value, partner.country_id.code)
     return value or False
+
+
+def normalize_vat(vat, country_code=None):
+    """A VAT number in one spelling: without spaces, dots, dashes or slashes,
+    upper case, with its country prefix (VIES's: ``EL`` for Greece); a number
+    without prefix takes the one of ``country_code``. No check of the number
+    itself (that is ``base_vat``'s, not a dependency).
+
+    :param str vat: the number as written, or ``False``.
+    :param str country_code: ISO code of the contact's country, if known.
+    :return: e.g. ``"DE123456789"`` for ``"de 123.456.789"`` or, with ``"DE"``,
+        ``"123 456 789"``; ``False`` for an empty number.
+    :rtype: str
+    """
+    number = VAT_SEPARATORS.sub("", vat or "").upper()
+    if not number:
+        return False
+    prefix = (country_code or "").upper()
+    prefix = VAT_PREFIXES.get(prefix, prefix)
+    if number[:2].isalpha():
+        # already prefixed (Greece's ISO code written instead of its VAT prefix)
+        return VAT_PREFIXES.get(number[:2], number[:2]) + number[2:]
+    return prefix + number

@@ -84,3 +84,50 @@ class TestPartnerMatching(AmazonCommon):
         self.assertNotEqual(new_customer, customer)
         self.assertNotEqual(new_delivery, delivery)
         self.assertEqual(new_delivery.parent_id, new_customer)
+
+    def _business_order(self, order_ref, vat):
+        order = amazon_order(order_ref, buyer=ALICE)
+        order["buyer"]["buyerCompanyName"] = "Wunderland GmbH"
+        order["tax"] = {
+            "taxRegistrations": [
+                {
+                    "entityType": "BUYER",
+                    "taxRegistrationType": "VAT",
+                    "taxRegistrationNumber": vat,
+                }
+            ]
+        }
+        return order
+
+    def test_business_buyer_matches_whatever_the_vat_spelling(self):
+        """A business buyer's VAT number is compared normalized on both sides
+        (separators, case, the country prefix of a number written without it):
+        Amazon's ``de 123.456-789``, ``DE123456789`` and, for a German address,
+        ``123 456 789`` are one number, so the buyer keeps one contact; an
+        existing contact whose number was stored with spaces matches too."""
+        ((customer, delivery),) = self._find(
+            self._business_order("302-0000004-0000001", "de 123.456-789")
+        )
+        self.assertEqual(customer.name, "Wunderland GmbH")
+        self.assertEqual(customer.vat, "DE123456789")
+        for index, spelling in enumerate(("DE123456789", "123 456 789"), start=2):
+            ((again, again_delivery),) = self._find(
+                self._business_order(f"302-0000004-000000{index}", spelling)
+            )
+            self.assertEqual((again, again_delivery), (customer, delivery), spelling)
+        # A contact stored unnormalized (an earlier import, a hand edit) matches.
+        self.env.cr.execute(
+            "UPDATE res_partner SET vat = %s WHERE id = %s",
+            ["DE 123 456 789", customer.id],
+        )
+        customer.invalidate_recordset(["vat"])
+        ((again, _delivery),) = self._find(
+            self._business_order("302-0000004-0000004", "DE-123-456-789")
+        )
+        self.assertEqual(again, customer)
+        # Another number is another buyer.
+        ((other, _delivery),) = self._find(
+            self._business_order("302-0000004-0000005", "DE 987 654 321")
+        )
+        self.assertNotEqual(other, customer)
+        self.assertEqual(other.vat, "DE987654321")
