@@ -1,4 +1,7 @@
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from spapi_sandbox import samples, serve
+from spapi_sandbox.clock import parse_datetime
 
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
@@ -134,3 +137,36 @@ class FakeClock:
     def sleep(self, seconds):
         self.sleeps.append(seconds)
         self.advance(seconds)
+
+
+def naive(value):
+    """An SP-API ISO 8601 datetime as the naive UTC ``datetime`` Odoo stores."""
+    return parse_datetime(value).replace(tzinfo=None)
+
+
+def serve_for_class(cls, scenario):
+    """Serve ``scenario`` from an in-process SP-API sandbox (clock frozen at its
+    start) for the test class ``cls``, stopped by the class cleanup; the sandbox."""
+    sandbox_cm = serve(scenario=scenario, frozen=True)
+    sandbox = sandbox_cm.__enter__()
+    cls.addClassCleanup(sandbox_cm.__exit__, None, None, None)
+    return sandbox
+
+
+def sample_seller_account(env, sandbox, name, since=None):
+    """The account of the sample scenario's seller with buyer data access
+    (``samples.SELLER_PII``) on amazon.de, pointed at ``sandbox``, importing orders
+    since ``since`` (default: two days before the scenario's start)."""
+    return env["amazon.account"].create(
+        {
+            "name": name,
+            "region": "EU",
+            "seller_ref": samples.SELLER_PII,
+            "home_marketplace_id": env.ref("sale_amazon_connector.marketplace_de").id,
+            "lwa_client_ref": samples.CLIENT_ID,
+            "lwa_client_secret_input": samples.CLIENT_SECRET,
+            "refresh_token_input": samples.REFRESH_PII,
+            "endpoint_override": sandbox.url,
+            "import_orders_since": since or naive(samples.START) - timedelta(days=2),
+        }
+    )

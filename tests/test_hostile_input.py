@@ -26,8 +26,7 @@ import logging
 from datetime import timedelta
 from unittest.mock import patch
 
-from spapi_sandbox import manifest, samples, serve
-from spapi_sandbox.clock import parse_datetime
+from spapi_sandbox import manifest, samples
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
@@ -37,14 +36,10 @@ from ..exceptions import AmazonInvalidInputError
 from ..models.amazon_account import ORDER_PAGE_SIZE_PARAM
 from ..services import sp_api
 from ..services.sp_api import RateLimiter, SpApiClient, TokenCache
-from .common import FakeClock
+from .common import FakeClock, naive, sample_seller_account, serve_for_class
 
 ORDERS = 10
 PAGE_SIZE = 4  # 10 orders: pages of 4, 4 and 2
-
-
-def _naive(value):
-    return parse_datetime(value).replace(tzinfo=None)
 
 
 class HostileCase(TransactionCase):
@@ -67,12 +62,10 @@ class HostileCase(TransactionCase):
             order["orderId"]
             for order in sorted(
                 (entry["order"] for entry in cls.scenario["orders"]),
-                key=lambda o: (_naive(o["lastUpdatedTime"]), o["orderId"]),
+                key=lambda o: (naive(o["lastUpdatedTime"]), o["orderId"]),
             )
         ]
-        sandbox_cm = serve(scenario=copy.deepcopy(cls.scenario), frozen=True)
-        cls.sandbox = sandbox_cm.__enter__()
-        cls.addClassCleanup(sandbox_cm.__exit__, None, None, None)
+        cls.sandbox = serve_for_class(cls, copy.deepcopy(cls.scenario))
         cls.app = cls.sandbox.app
         cls.env["product.product"].create(
             [
@@ -82,21 +75,7 @@ class HostileCase(TransactionCase):
         )
         # the crons sync every active account: only ours
         cls.env["amazon.account"].search([]).active = False
-        cls.account = cls.env["amazon.account"].create(
-            {
-                "name": "Hostile input shop",
-                "region": "EU",
-                "seller_ref": samples.SELLER_PII,
-                "home_marketplace_id": cls.env.ref(
-                    "sale_amazon_connector.marketplace_de"
-                ).id,
-                "lwa_client_ref": samples.CLIENT_ID,
-                "lwa_client_secret_input": samples.CLIENT_SECRET,
-                "refresh_token_input": samples.REFRESH_PII,
-                "endpoint_override": cls.sandbox.url,
-                "import_orders_since": _naive(samples.START) - timedelta(days=2),
-            }
-        )
+        cls.account = sample_seller_account(cls.env, cls.sandbox, "Hostile input shop")
         cls.account._ensure_marketplace_line(
             cls.env.ref("sale_amazon_connector.marketplace_fr")
         )

@@ -9,11 +9,15 @@ Amazon was told.
 
 from datetime import datetime
 
-from spapi_sandbox import samples, serve
+from spapi_sandbox import samples
 
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.sale_amazon_connector.services import sp_api
+from odoo.addons.sale_amazon_connector.tests.common import (
+    sample_seller_account,
+    serve_for_class,
+)
 
 CARRIER_NAME = "Tour DHL Paket"
 TRACKING = "JJD0099TOUR42"
@@ -25,9 +29,7 @@ class TestAmazonPickingTour(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.scenario = samples.sample_scenario(orders=2)
-        sandbox_cm = serve(scenario=cls.scenario, frozen=True)
-        cls.sandbox = sandbox_cm.__enter__()
-        cls.addClassCleanup(sandbox_cm.__exit__, None, None, None)
+        cls.sandbox = serve_for_class(cls, cls.scenario)
         # a token another test's sandbox issued means nothing to this one
         sp_api.TOKEN_CACHE.clear()
         skus = {
@@ -55,20 +57,8 @@ class TestAmazonPickingTour(HttpCase):
         cls.env["amazon.carrier"].create(
             {"carrier_id": cls.carrier.id, "amazon_carrier_code": "DHL"}
         )
-        cls.account = cls.env["amazon.account"].create(
-            {
-                "name": "Tour picking shop",
-                "region": "EU",
-                "seller_ref": samples.SELLER_PII,
-                "home_marketplace_id": cls.env.ref(
-                    "sale_amazon_connector.marketplace_de"
-                ).id,
-                "lwa_client_ref": samples.CLIENT_ID,
-                "lwa_client_secret_input": samples.CLIENT_SECRET,
-                "refresh_token_input": samples.REFRESH_PII,
-                "endpoint_override": cls.sandbox.url,
-                "import_orders_since": datetime(2026, 10, 1),
-            }
+        cls.account = sample_seller_account(
+            cls.env, cls.sandbox, "Tour picking shop", since=datetime(2026, 10, 1)
         )
         run = cls.account._sync_orders()
         assert run and run.state == "done", run and run.error

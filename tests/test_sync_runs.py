@@ -13,8 +13,7 @@ from types import SimpleNamespace
 from unittest.mock import patch
 
 from lxml import etree
-from spapi_sandbox import samples, serve
-from spapi_sandbox.clock import parse_datetime
+from spapi_sandbox import samples
 
 from odoo import http, sql_db
 from odoo.exceptions import AccessError, UserError
@@ -27,6 +26,7 @@ from ..models.amazon_account import (
     ORDER_SYNC_MAX_WAIT,
 )
 from ..services.sp_api import RateLimiter, SpApiClient, TokenCache
+from .common import naive, sample_seller_account, serve_for_class
 
 ORDERS = 10
 PAGE_SIZE = 4  # 10 orders: pages of 4, 4 and 2
@@ -77,10 +77,6 @@ def developer_mode(enabled=True):
         http._request_stack.pop()
 
 
-def _naive(value):
-    return parse_datetime(value).replace(tzinfo=None)
-
-
 @tagged("post_install", "-at_install")
 class TestSyncRuns(TransactionCase):
     @classmethod
@@ -90,13 +86,11 @@ class TestSyncRuns(TransactionCase):
         # Amazon's order of the pages: (lastUpdatedTime, orderId)
         entries = sorted(
             (entry["order"] for entry in cls.scenario["orders"]),
-            key=lambda order: (_naive(order["lastUpdatedTime"]), order["orderId"]),
+            key=lambda order: (naive(order["lastUpdatedTime"]), order["orderId"]),
         )
         cls.order_ids = [order["orderId"] for order in entries]
         cls.orders_data = {order["orderId"]: order for order in entries}
-        sandbox_cm = serve(scenario=copy.deepcopy(cls.scenario), frozen=True)
-        cls.sandbox = sandbox_cm.__enter__()
-        cls.addClassCleanup(sandbox_cm.__exit__, None, None, None)
+        cls.sandbox = serve_for_class(cls, copy.deepcopy(cls.scenario))
         cls.app = cls.sandbox.app
         cls.env["product.product"].create(
             [
@@ -106,20 +100,7 @@ class TestSyncRuns(TransactionCase):
         )
         # the cron syncs every active account: only ours
         cls.env["amazon.account"].search([]).active = False
-        de = cls.env.ref("sale_amazon_connector.marketplace_de")
-        cls.account = cls.env["amazon.account"].create(
-            {
-                "name": "Sync runs shop",
-                "region": "EU",
-                "seller_ref": samples.SELLER_PII,
-                "home_marketplace_id": de.id,
-                "lwa_client_ref": samples.CLIENT_ID,
-                "lwa_client_secret_input": samples.CLIENT_SECRET,
-                "refresh_token_input": samples.REFRESH_PII,
-                "endpoint_override": cls.sandbox.url,
-                "import_orders_since": _naive(samples.START) - timedelta(days=2),
-            }
-        )
+        cls.account = sample_seller_account(cls.env, cls.sandbox, "Sync runs shop")
         cls.account._ensure_marketplace_line(
             cls.env.ref("sale_amazon_connector.marketplace_fr")
         )

@@ -1,8 +1,13 @@
 from datetime import datetime
 
-from spapi_sandbox import manifest, samples, serve
+from spapi_sandbox import manifest, samples
 
 from odoo.tests import HttpCase, tagged
+
+from odoo.addons.sale_amazon_connector.tests.common import (
+    sample_seller_account,
+    serve_for_class,
+)
 
 
 @tagged("post_install", "-at_install")
@@ -35,23 +40,9 @@ class TestAmazonSyncOrdersTour(HttpCase):
         cls.env.ref("sale_amazon_connector.ir_cron_amazon_sync_orders").active = False
         scenario = samples.sample_scenario(orders=5)
         cls.expected = manifest.build(scenario)["sellers"][samples.SELLER_PII]
-        cls.sandbox_cm = serve(scenario=scenario, frozen=True)
-        cls.sandbox = cls.sandbox_cm.__enter__()
-        cls.addClassCleanup(cls.sandbox_cm.__exit__, None, None, None)
-        cls.account = cls.env["amazon.account"].create(
-            {
-                "name": "Tour sync shop",
-                "region": "EU",
-                "seller_ref": samples.SELLER_PII,
-                "home_marketplace_id": cls.env.ref(
-                    "sale_amazon_connector.marketplace_de"
-                ).id,
-                "lwa_client_ref": samples.CLIENT_ID,
-                "lwa_client_secret_input": samples.CLIENT_SECRET,
-                "refresh_token_input": samples.REFRESH_PII,
-                "endpoint_override": cls.sandbox.url,
-                "import_orders_since": datetime(2026, 10, 1),
-            }
+        cls.sandbox = serve_for_class(cls, scenario)
+        cls.account = sample_seller_account(
+            cls.env, cls.sandbox, "Tour sync shop", since=datetime(2026, 10, 1)
         )
 
     def test_sync_orders_button_then_amazon_filter(self):
