@@ -13,6 +13,7 @@ from odoo.tools import SQL
 from .. import const
 from ..exceptions import (
     AmazonApiError,
+    AmazonAuthError,
     AmazonInvalidInputError,
     AmazonNotFoundError,
 )
@@ -526,6 +527,8 @@ class AmazonAccount(models.Model):
             " ".join(messages),
             title=_("Amazon orders"),
             kind="warning" if busy else "info" if triggered else "success",
+            # the form shows the new run rows
+            next={"type": "ir.actions.client", "tag": "soft_reload"},
         )
 
     @api.model
@@ -1071,6 +1074,33 @@ class AmazonAccount(models.Model):
     @api.model
     def _amazon_in_test(self):
         return bool(getattr(threading.current_thread(), "testing", False))
+
+    def _amazon_with_client(self, step, client=None, client_options=None):
+        """Run ``step(client)`` for this account with ``client``, or with a client of
+        its own (``_get_sp_api_client(**client_options)``, closed afterwards).
+
+        The account's failures stop it and are returned: a client that cannot be
+        built (``UserError``: secrets missing) or Amazon refusing the credentials
+        (``AmazonAuthError``). Any other error propagates: the caller's run rolls
+        back to its last commit.
+
+        :return: the failure, or ``None`` when ``step`` ran to its end.
+        """
+        self.ensure_one()
+        own_client = client is None
+        if own_client:
+            try:
+                client = self._get_sp_api_client(**(client_options or {}))
+            except UserError as error:
+                return error
+        try:
+            step(client)
+        except AmazonAuthError as error:
+            return error
+        finally:
+            if own_client:
+                client.close()
+        return None
 
     def _amazon_commit(self):
         """Commit the sync's progress (one transaction per page, the pattern of Odoo's

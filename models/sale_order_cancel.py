@@ -303,24 +303,15 @@ class SaleOrder(models.Model):
         own_client = client is None
         call_log = CallLog()
         calls_before = 0 if own_client else client.call_log.total()
-        failure = None
-        if own_client:
-            try:
-                client = account._get_sp_api_client(
-                    call_log=call_log, **(client_options or {})
-                )
-            # No client (secrets missing): the account's failure.
-            except UserError as error:
-                failure = error
-        try:
-            if failure is None:
-                self._amazon_send_and_follow(client, pending, waiting, counts)
-        # Amazon refused the account's credentials: the orders are not at fault.
-        except AmazonAuthError as error:
-            failure = error
-        finally:
-            if own_client and client:
-                client.close()
+        # Secrets missing or Amazon refusing the credentials: the orders are not at
+        # fault.
+        failure = account._amazon_with_client(
+            lambda account_client: self._amazon_send_and_follow(
+                account_client, pending, waiting, counts
+            ),
+            client=client,
+            client_options={**(client_options or {}), "call_log": call_log},
+        )
         if failure is not None:
             _logger.warning(
                 "Amazon cancellations of account %s stopped: %s",

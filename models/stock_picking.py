@@ -473,29 +473,20 @@ class StockPicking(models.Model):
         progress = {"sent": 0, "attempted": 0, "throttled": 0}
         failures = []
         for account, pickings in by_account.items():
-            own_client = client is None
-            account_client = client
-            failure = None
-            if own_client:
-                options = dict(client_options or {})
-                if call_log is not None:
-                    options["call_log"] = call_log
-                try:
-                    account_client = account._get_sp_api_client(**options)
-                # No client (secrets missing): the account's failure.
-                except UserError as error:
-                    failure = error
-            try:
-                if failure is None:
+            options = dict(client_options or {})
+            if call_log is not None:
+                options["call_log"] = call_log
+            # Amazon refusing the account's credentials, or secrets missing: the
+            # pickings are not at fault. Any other error is not caught here: the run
+            # stops and rolls back to its last commit (amazon.account's
+            # _amazon_export_run).
+            failure = account._amazon_with_client(
+                lambda account_client, pickings=pickings: (
                     pickings._amazon_process_account(account_client, progress)
-            # Amazon refused the account's credentials: the pickings are not at
-            # fault. Any other error is not caught here: the run stops and rolls
-            # back to its last commit (amazon.account._amazon_export_run).
-            except AmazonAuthError as error:
-                failure = error
-            finally:
-                if own_client and account_client:
-                    account_client.close()
+                ),
+                client=client,
+                client_options=options,
+            )
             if failure is not None:
                 _logger.warning(
                     "Amazon shipment confirmations of account %s stopped: %s",
