@@ -995,13 +995,19 @@ class SaleOrder(models.Model):
         with its carrier and tracking; the rest stays in a backorder. Never confirmed
         back to Amazon. The pickings of all the orders are validated at once.
 
+        A picking of which nothing shipped is left as it is. In the others, each
+        move is done for the quantity its item has in Amazon's packages; a move of
+        which nothing shipped keeps its reservation and goes to the backorder.
+
         :param dict orders_data: ``{orderId: Order}`` (Orders v2026-01-01, with the
             PACKAGES dataset) for each of these orders.
+        :return: ``None``.
+        :raise UserError: when Odoo refuses a validation (e.g. a lot or serial number
+            required); the caller's savepoint rolls the page back.
         """
         to_validate = self.env["stock.picking"]
         carriers_by_picking = {}
         picked = unpicked = self.env["stock.move"]
-        unreserve = self.env["stock.move.line"]
         self.amazon_shipped_outside = True
         for order in self:
             order_data = orders_data[order.amazon_order_ref]
@@ -1020,29 +1026,31 @@ class SaleOrder(models.Model):
                 lambda p: p.state not in ("done", "cancel")
             )
             for picking in pickings:
-                any_shipped = False
-                for move in picking.move_ids:
-                    qty = min(
+                quantities = {
+                    move: min(
                         shipped.get(move.sale_line_id.amazon_item_ref, 0),
                         move.product_uom_qty,
                     )
+                    for move in picking.move_ids
+                }
+                if all(
+                    float_is_zero(qty, precision_rounding=move.product_uom.rounding)
+                    for move, qty in quantities.items()
+                ):
+                    continue  # nothing of it shipped: left as it is
+                for move, qty in quantities.items():
                     rounding = move.product_uom.rounding
                     if float_is_zero(qty, precision_rounding=rounding):
-                        # Nothing of it shipped: its reservation goes (all the
-                        # pickings' at once below), it stays for the backorder.
-                        unreserve |= move.move_line_ids
+                        # Not shipped: it keeps its reservation and goes to the
+                        # backorder with it.
                         unpicked |= move
                         continue
                     if float_compare(move.quantity, qty, precision_rounding=rounding):
                         move.quantity = qty
                     picked |= move
-                    any_shipped = True
-                if not any_shipped:
-                    continue
                 picking.carrier_tracking_ref = ", ".join(trackings) or False
                 to_validate |= picking
                 carriers_by_picking[picking] = ", ".join(sorted(set(carriers))) or "-"
-        unreserve.unlink()
         unpicked.filtered("picked").picked = False
         picked.picked = True
         if not to_validate:

@@ -216,6 +216,120 @@ class TestOrderImport(AmazonSandboxCase):
             sum(q - q // 2 for q in ordered.values()),
         )
 
+    def test_fba_moves_leave_no_reservation_and_take_the_amazon_stock_down(self):
+        """The FBA done moves (created with their move lines) take exactly the sold
+        quantities out of the Amazon locations, with nothing left reserved."""
+        sold = {}
+        for entry in self.expected.values():
+            if entry["channel"] != "FBA":
+                continue
+            for item in entry["items"]:
+                if item["sellerSku"] == self.missing_sku:
+                    continue
+                sold[item["sellerSku"]] = (
+                    sold.get(item["sellerSku"], 0)
+                    + item["quantityOrdered"]
+                    - item["quantityCancelled"]
+                )
+        # An FBA order Amazon ships after the first sync (status_change event) is
+        # imported by the second.
+        for event in self.scenario["events"]:
+            data = self.orders_data[event["orderId"]]
+            if (
+                event["type"] == "status_change"
+                and event.get("fulfillmentStatus") == "SHIPPED"
+                and data["fulfillment"]["fulfilledBy"] == "AMAZON"
+            ):
+                for item in data["orderItems"]:
+                    sku = item["product"]["sellerSku"]
+                    if sku != self.missing_sku:
+                        sold[sku] = sold.get(sku, 0) + item["quantityOrdered"]
+        self.assertGreater(len(sold), 3)
+        quants = self.env["stock.quant"].search([("location_id.name", "=", "Amazon")])
+        self.assertEqual(sum(quants.mapped("reserved_quantity")), 0)
+        on_hand = {}
+        for quant in quants:
+            code = quant.product_id.default_code
+            on_hand[code] = on_hand.get(code, 0) + quant.quantity
+        self.assertEqual({code: -qty for code, qty in on_hand.items() if qty}, sold)
+
+    def _fbm_picking_in_stock(self):
+        """An imported FBM order not shipped yet, of two or more units, its picking
+        reserved from stock put in its warehouse for the test."""
+        order_id = next(
+            order_id
+            for order_id in self._orders(channel="FBM", status="UNSHIPPED")
+            if sum(
+                item["quantityOrdered"] - item["quantityCancelled"]
+                for item in self.expected[order_id]["items"]
+            )
+            >= 2
+        )
+        order = self._sale_order(order_id)
+        picking = order.picking_ids
+        Quant = self.env["stock.quant"]
+        for move in picking.move_ids:
+            # other tests' orders shipped outside Odoo may have left it negative
+            short = -sum(
+                Quant.search(
+                    [
+                        ("product_id", "=", move.product_id.id),
+                        ("location_id", "=", picking.location_id.id),
+                    ]
+                ).mapped("quantity")
+            )
+            Quant._update_available_quantity(
+                move.product_id,
+                picking.location_id,
+                move.product_uom_qty + max(short, 0),
+            )
+        picking.action_assign()
+        self.assertEqual(picking.state, "assigned")
+        return order_id, order, picking
+
+    def test_shipped_outside_keeps_the_unshipped_reservation_in_the_backorder(self):
+        order_id, order, picking = self._fbm_picking_in_stock()
+        items = [
+            item
+            for item in self.expected[order_id]["items"]
+            if item["quantityOrdered"] - item["quantityCancelled"]
+        ]
+        ordered = sum(i["quantityOrdered"] - i["quantityCancelled"] for i in items)
+        # Amazon reports one unit of the first item shipped, nothing else.
+        first = items[0]
+        package = {
+            "carrier": "DHL",
+            "trackingNumber": "TRACK-OUTSIDE-1",
+            "packageItems": [{"orderItemId": first["orderItemId"], "quantity": 1}],
+        }
+        order._amazon_validate_shipped_outside(
+            {order_id: {**self.orders_data[order_id], "packages": [package]}}
+        )
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(sum(picking.move_ids.mapped("quantity")), 1)
+        backorder = order.picking_ids - picking
+        self.assertEqual(len(backorder), 1)
+        self.assertEqual(backorder.state, "assigned")
+        # What did not ship is still reserved for it, unit for unit.
+        self.assertEqual(sum(backorder.move_ids.mapped("quantity")), ordered - 1)
+        reserved = self.env["stock.quant"].search(
+            [
+                ("location_id", "=", picking.location_id.id),
+                ("product_id", "in", picking.move_ids.product_id.ids),
+            ]
+        )
+        self.assertEqual(sum(reserved.mapped("reserved_quantity")), ordered - 1)
+
+    def test_shipped_outside_leaves_a_picking_nothing_shipped_from_as_it_is(self):
+        order_id, order, picking = self._fbm_picking_in_stock()
+        reserved = {move: move.quantity for move in picking.move_ids}
+        order._amazon_validate_shipped_outside(
+            {order_id: {**self.orders_data[order_id], "packages": []}}
+        )
+        self.assertEqual(picking.state, "assigned")
+        self.assertEqual({m: m.quantity for m in picking.move_ids}, reserved)
+        self.assertEqual(order.picking_ids, picking)
+
     # --- cancellations ----------------------------------------------------------
 
     def test_order_canceled_before_the_sync_creates_nothing(self):
