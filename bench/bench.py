@@ -388,19 +388,36 @@ def _fba_moves(env, sale_orders, by_ref):
         for line in sale.order_line.filtered(
             lambda sol: sol.product_id.type == "consu" and sol.product_uom_qty > 0
         ):
+            where = {
+                "location_id": order["location"].id,
+                "location_dest_id": customers.id,
+                "company_id": sale.company_id.id,
+            }
+            # as the connector does: the done quantity as the move's line, created
+            # with the move
             values.append(
                 {
+                    **where,
                     "name": f"Amazon {sale.client_order_ref}",
                     "product_id": line.product_id.id,
                     "product_uom": line.product_uom.id,
                     "product_uom_qty": line.product_uom_qty,
-                    "quantity": line.product_uom_qty,
-                    "location_id": order["location"].id,
-                    "location_dest_id": customers.id,
                     "sale_line_id": line.id,
-                    "company_id": sale.company_id.id,
                     "origin": sale.name,
                     "picked": True,
+                    "move_line_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                **where,
+                                "product_id": line.product_id.id,
+                                "product_uom_id": line.product_uom.id,
+                                "quantity": line.product_uom_qty,
+                                "picked": True,
+                            },
+                        )
+                    ],
                 }
             )
     if values:
@@ -411,7 +428,9 @@ def _ship_outside(sale_orders, by_ref):
     """FBM orders Amazon reports shipped: validate what shipped (backorder left), all
     the pickings of ``sale_orders`` at once (one order in the naive floor, 100 in the
     batched one, as the connector does with a page)."""
-    to_validate = sale_orders.env["stock.picking"]
+    env = sale_orders.env
+    to_validate = env["stock.picking"]
+    picked = unpicked = env["stock.move"]
     for sale in sale_orders:
         entry = by_ref[sale.client_order_ref]["entry"]
         if not entry.get("shippedOutside"):
@@ -422,13 +441,24 @@ def _ship_outside(sale_orders, by_ref):
         for picking in sale.picking_ids.filtered(
             lambda p: p.state not in ("done", "cancel")
         ):
-            for move in picking.move_ids:
-                move.quantity = min(
-                    shipped[move.product_id.default_code], move.product_uom_qty
-                )
-                move.picked = bool(move.quantity)
-            if any(picking.move_ids.mapped("picked")):
-                to_validate |= picking
+            quantities = {
+                move: min(shipped[move.product_id.default_code], move.product_uom_qty)
+                for move in picking.move_ids
+            }
+            if not any(quantities.values()):
+                continue
+            # as the connector does: quantities written where they differ, picked
+            # set once for all
+            for move, quantity in quantities.items():
+                if not quantity:
+                    unpicked |= move
+                    continue
+                if move.quantity != quantity:
+                    move.quantity = quantity
+                picked |= move
+            to_validate |= picking
+    unpicked.filtered("picked").picked = False
+    picked.picked = True
     if to_validate:
         to_validate.with_context(
             skip_backorder=False, cancel_backorder=False, skip_sms=True
@@ -562,6 +592,18 @@ def _patch_clients(env, speed, rate_limits, profile=None):
         return original(self, **{**extra, **kwargs})
 
     Account._get_sp_api_client = _get_sp_api_client
+    # The real seconds each page takes to import (between two searchOrders calls).
+    waited["pages"] = []
+    original_page = Account._sync_order_page
+
+    def _sync_order_page(self, run, page):
+        started = time.perf_counter()
+        try:
+            return original_page(self, run, page)
+        finally:
+            waited["pages"].append(time.perf_counter() - started)
+
+    Account._sync_order_page = _sync_order_page
     return waited
 
 
@@ -638,6 +680,8 @@ def _mode_connector(env, scenario_path, port, speed, rate_limits, profile_path="
         "seconds": seconds,
         "peak_kib": peak_kib,
         "waited_amazon_seconds": waited["seconds"],
+        "page_seconds_max": max(waited["pages"], default=0.0),
+        "page_seconds_mean": sum(waited["pages"]) / max(len(waited["pages"]), 1),
         "waits": waited["sleeps"],
         "differences": differences[:20],
         "difference_count": len(differences),
@@ -927,7 +971,9 @@ class Bench:
         runs = [row["connector"] for row in self.result["sizes"] if "connector" in row]
         if runs:
             big = max(runs, key=lambda stats: stats["pages"])
-            page_seconds = big["seconds"] / max(big["pages"], 1)
+            page_seconds = big.get("page_seconds_max") or big["seconds"] / max(
+                big["pages"], 1
+            )
         else:
             page_seconds = 10.0
         speed = max(1.0, math.floor(QUOTA_PAGE_SHARE / rate / page_seconds))
@@ -949,10 +995,8 @@ class Bench:
                 "span_ratio": span / minimum if minimum else None,
             }
         )
-        # The clock speed holds only if a page is processed within one refill.
-        stats["page_processing_real_seconds"] = stats["processing_real_seconds"] / max(
-            stats["pages"], 1
-        )
+        # The clock speed holds only if every page is processed within one refill.
+        stats["page_processing_real_seconds"] = stats["page_seconds_max"]
         stats["refill_real_seconds"] = 1 / rate / speed
         self.result["quota"] = stats
         self.check_run("quota run", stats)
@@ -1107,7 +1151,7 @@ def evaluate(result, failures):
         check("quota_failed_orders", quota["failed"], "0", not quota["failed"])
         page = quota["page_processing_real_seconds"]
         refill = quota["refill_real_seconds"]
-        check("quota_page_within_refill", round(page, 2),
+        check("quota_slowest_page_within_refill", round(page, 2),
               f"< {refill:.2f} real s (refill / speed)", page < refill)  # fmt: skip
 
 
