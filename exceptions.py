@@ -2,13 +2,17 @@
 
 ``services/sp_api.py`` translates every failure of python-amazon-sp-api (HTTP
 errors, Login with Amazon errors, timeouts) into one of these classes, so the rest
-of the addon never sees the library's exceptions. They are plain Python (no Odoo
-import): a caller that wants a user-facing error wraps them itself.
+of the addon never sees the library's exceptions. They are plain exceptions (not
+Odoo's): a caller that wants a user-facing error wraps them itself.
+:class:`AmazonUserError` is the connector's own user-facing error (see its
+docstring).
 
 Amazon's error body is ``{"errors": [{"code", "message", "details"}]}`` and every
 answer carries an ``x-amzn-RequestId`` header (``../shared/docs/sp-api-brief.md``
 §10); both are kept, as Amazon support asks for the request id.
 """
+
+from odoo.exceptions import UserError
 
 
 class AmazonApiError(Exception):
@@ -90,3 +94,15 @@ class AmazonServerError(AmazonApiError):
     an answer that could not be read. Raised once the retries are exhausted."""
 
     retryable = True
+
+
+class AmazonUserError(UserError):
+    """A message of the connector itself, written to be shown, logged and kept on
+    run rows: it never quotes buyer data (an order reference, a picking's name, a
+    carrier, Amazon's message at most).
+
+    Odoo's own ``UserError`` is no such promise: the core raises plain UserErrors
+    that quote records' names (``BaseModel._check_company``...), so
+    ``amazon_sync_run.error_text`` and ``log_text`` keep the message of an
+    ``AmazonUserError`` or an :class:`AmazonApiError` only.
+    """

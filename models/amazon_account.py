@@ -16,10 +16,11 @@ from ..exceptions import (
     AmazonAuthError,
     AmazonInvalidInputError,
     AmazonNotFoundError,
+    AmazonUserError,
 )
 from ..services.sp_api import USAGE_PLANS, AmazonCredentials, SpApiClient
 from ..utils import is_amazon_order_ref
-from .amazon_sync_run import error_text, log_text
+from .amazon_sync_run import error_text, log_error, log_text
 
 _logger = logging.getLogger(__name__)
 
@@ -408,14 +409,14 @@ class AmazonAccount(models.Model):
         """Sellers ``getMarketplaceParticipations`` of the account.
 
         :return: Amazon's list of ``{"marketplace": {...}, "participation": {...}}``.
-        :raise UserError: with Amazon's message when the call fails.
+        :raise AmazonUserError: with Amazon's message when the call fails.
         """
         self.ensure_one()
         try:
             with self._get_sp_api_client() as client:
                 return client.get_marketplace_participations()
         except AmazonApiError as error:
-            raise UserError(_("Amazon refused the request: %s", error)) from error
+            raise AmazonUserError(_("Amazon refused the request: %s", error)) from error
 
     # === ACTION METHODS === #
 
@@ -549,8 +550,14 @@ class AmazonAccount(models.Model):
                 run = account.with_context(amazon_progress_done=done)._sync_orders(
                     trigger="cron"
                 )
-            except Exception:
-                _logger.exception("Amazon order sync of account %s failed", account.id)
+            # the error's type and traceback: its message may quote buyer data
+            except Exception as error:  # noqa: BLE001
+                log_error(
+                    _logger,
+                    "Amazon order sync of account %s failed",
+                    account.id,
+                    error=error,
+                )
                 if not self._amazon_in_test():
                     self.env.cr.rollback()
                 continue
@@ -646,6 +653,12 @@ class AmazonAccount(models.Model):
         calls_before = 0
         try:
             try:
+                # said here, as the connector's message (AmazonUserError) the run
+                # row keeps (_sync_order_pages says it too)
+                if not self._get_synced_marketplaces():
+                    raise AmazonUserError(
+                        _("No marketplace of the account is synchronized.")
+                    )
                 if own_client:
                     client = self._get_sp_api_client(max_wait=ORDER_SYNC_MAX_WAIT)
                 calls_before = client.call_log.total()
@@ -809,6 +822,14 @@ class AmazonAccount(models.Model):
         why it refuses a query): Amazon's own bound (``search_orders_bound``,
         asked from :data:`ORDER_WINDOW_PROBE` earlier) comes before the start.
 
+        Amazon refuses a window whose start is not before its bound (its "after"
+        must be strictly before its "before"): a start equal to the bound is an
+        empty window too.
+
+        When this extra ``searchOrders`` call fails itself (refused again,
+        throttled, Amazon failing...), the answer is no: the caller raises Amazon's
+        first refusal, which the run keeps (not the probe's error).
+
         :param dict query: the refused ``searchOrders`` query.
         :rtype: bool
         """
@@ -818,10 +839,14 @@ class AmazonAccount(models.Model):
                 marketplace_ids=query["marketplace_ids"],
                 last_updated_after=start - ORDER_WINDOW_PROBE,
             )
-        # refused again: the query itself is at fault, not its window
-        except AmazonInvalidInputError:
+        # refused again (the query itself is at fault, not its window), or the
+        # probe failed: the run keeps the first refusal
+        except AmazonApiError as error:
+            _logger.info(
+                "Amazon account %s: window probe failed (%s)", self.id, log_text(error)
+            )
             return False
-        return bool(bound) and bound < start
+        return bool(bound) and bound <= start
 
     def _sync_order_page(self, run, page):
         """Import the orders of one ``OrdersPage`` and commit them with the run row:
@@ -831,11 +856,23 @@ class AmazonAccount(models.Model):
             ("created", "updated", "unchanged", "skipped", "failed"), 0
         )
         created = self._import_new_orders_batch(run, page.orders)
+        # The failure rows of orders the batch created (retried and now imported),
+        # found with one search.
+        failures = {
+            failure.amazon_order_ref: failure
+            for failure in self.env["amazon.sync.failure"].search(
+                [
+                    ("account_id", "=", self.id),
+                    ("amazon_order_ref", "in", list(created)),
+                ]
+            )
+        }
         for order_data in page.orders:
             ref = order_data.get("orderId")
             if ref in created:
                 created.discard(ref)  # a page listing it twice: once only
-                self._resolve_failures(run, ref)
+                if ref in failures:
+                    self._resolve_failures(run, ref, failures[ref])
                 counts["created"] += 1
             else:
                 counts[self._import_one_order(run, order_data)] += 1
@@ -918,11 +955,12 @@ class AmazonAccount(models.Model):
         # One broken order never stops the others: any error is recorded on it.
         except Exception as error:  # noqa: BLE001
             message = f"{type(error).__name__}: {error}"
-            # The log names the error; only the connector's own messages (a plain
-            # UserError, not a ValidationError or an AccessError) are logged in
-            # full: another error's text may quote the buyer's name or VAT number.
-            # The failure row keeps the message (the user needs it), until the
-            # buyer data retention erases it with the order's.
+            # The log names the error; only Amazon's and the connector's own
+            # messages (AmazonApiError, AmazonUserError) are logged in full: any
+            # other error's text (the importer's plain UserErrors included) may
+            # quote the buyer's name or VAT number. The failure row keeps the
+            # message (the user needs it), until the buyer data retention erases
+            # it (with the order's, or once older than the retention period).
             _logger.warning(
                 "Amazon order %s failed to import: %s", ref, log_text(error)
             )
@@ -1022,7 +1060,7 @@ class AmazonAccount(models.Model):
         self.ensure_one()
         order_ref = (order_ref or "").strip()
         if not is_amazon_order_ref(order_ref):
-            raise UserError(
+            raise AmazonUserError(
                 _(
                     "“%s” is not an Amazon order reference: it has 3, 7 and 7 digits "
                     "separated by dashes, e.g. 123-1234567-1234567.",
@@ -1031,7 +1069,7 @@ class AmazonAccount(models.Model):
             )
         with self._order_sync_lock() as locked:
             if not locked:
-                raise UserError(
+                raise AmazonUserError(
                     _(
                         "An order synchronization of %s is running: recover the order "
                         "once it has ended (it may import the order itself).",
@@ -1049,7 +1087,7 @@ class AmazonAccount(models.Model):
                 order_ref, included_data=list(ORDER_INCLUDED_DATA)
             )
         except AmazonApiError as error:
-            raise UserError(_("Amazon answered: %s", error)) from error
+            raise AmazonUserError(_("Amazon answered: %s", error)) from error
         finally:
             calls = client.call_log.total() - calls_before
             if own_client:
@@ -1277,7 +1315,9 @@ class AmazonAccount(models.Model):
             waiting = counts.get("pending", 0) + counts.get("processing", 0)
         values = {
             "records_sent": counts.get("sent", 0),
-            "records_done": counts.get("done", 0),
+            # pickings set aside because their order already shipped are settled:
+            # done, not attempted (a run that settled some is no throttled run)
+            "records_done": counts.get("done", 0) + counts.get("skipped", 0),
             "records_error": counts.get("error", 0),
             "records_waiting": waiting,
         }
@@ -1324,11 +1364,12 @@ class AmazonAccount(models.Model):
         return counts, run.sudo(self.env.su)
 
     def _amazon_log_export_error(self, flow, error):
-        """Log what stopped an export run: the traceback of an unexpected error (a
-        bug), the type only of an error whose message may quote buyer data (a
-        ``ValidationError``, an ``AccessError``: see ``amazon_sync_run.log_text``).
+        """Log what stopped an export run: the type and the traceback's frames of
+        an unexpected error (a bug), never its message, which may quote buyer data
+        (a database error's ``DETAIL``); the type only of a ``UserError`` whose
+        message may quote a record (see ``amazon_sync_run.log_text``).
         """
-        if isinstance(error, UserError):
+        if isinstance(error, (UserError, AmazonApiError)):
             _logger.warning(
                 "Amazon %s export of account %s failed: %s",
                 flow,
@@ -1336,7 +1377,13 @@ class AmazonAccount(models.Model):
                 log_text(error),
             )
         else:
-            _logger.exception("Amazon %s export of account %s failed", flow, self.id)
+            log_error(
+                _logger,
+                "Amazon %s export of account %s failed",
+                flow,
+                self.id,
+                error=error,
+            )
 
     def _sync_pickings(self, trigger="cron", limit=None, client_options=None):
         """Send the account's queued FBM shipment confirmations

@@ -1,18 +1,20 @@
 """Run rows of the syncs (``amazon.sync.run``), failed orders
 (``amazon.sync.failure``), and two helpers the flows share: the claim of queued
-records (:func:`claim_records`) and the text of an error a run row may keep
-(:func:`error_text`)."""
+records (:func:`claim_records`, :func:`renew_claims`), the text of an error a run
+row may keep (:func:`error_text`) and what a log says of it (:func:`log_text`,
+:func:`log_error`)."""
 
 import logging
+import traceback
 
 import psycopg2
 from psycopg2 import errorcodes
 
 from odoo import _, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from ..exceptions import AmazonApiError
+from ..exceptions import AmazonApiError, AmazonUserError
 
 _logger = logging.getLogger(__name__)
 
@@ -82,18 +84,68 @@ def claim_records(model, condition, values, limit=None):
     return records
 
 
+def renew_claims(records, state_column, values):
+    """Renew the lease of claimed ``records``: set ``values`` (a fresh claim date)
+    on those still processing, through :func:`claim_records` (row locks, in a
+    savepoint). The claim date is a lease: another run takes a record again once it
+    is older than the flow's timeout, so a run renews it at each record's commit,
+    and a long run keeps what it has not reached yet.
+
+    Not committed here: the caller's commit ends the step.
+
+    :param records: the records of one model this run claimed and still works on.
+    :param str state_column: the state column, ``'processing'`` while claimed.
+    :param dict values: ``{column: value}`` (the claim date).
+    :return: the records renewed, in the order of ``records``; one that is missing
+        was taken by a concurrent run (its lease had expired), or is locked or was
+        changed by another transaction: this run leaves it (taken again once its
+        claim is stale).
+    """
+    if not records:
+        return records
+
+    def renew(ids):
+        return claim_records(
+            records.browse(),
+            SQL(
+                "id = ANY(%s) AND %s = 'processing'",
+                ids,
+                SQL.identifier(state_column),
+            ),
+            values,
+        )
+
+    renewed = renew(list(records.ids))
+    if not renewed and len(records) > 1:
+        # one row changed by another transaction fails the whole statement:
+        # renew the others one by one
+        for record in records:
+            renewed |= renew([record.id])
+    lost = records - renewed
+    if lost:
+        _logger.warning(
+            "Amazon %s %s: claim not renewed (taken, locked or changed by another "
+            "transaction), left to a later run",
+            records._name,
+            lost.ids,
+        )
+    return records & renewed
+
+
 def _message_is_safe(error):
-    """Whether the message of ``error`` is Amazon's or the connector's own (an
-    ``AmazonApiError``, a plain ``UserError``), which never quotes buyer data; a
-    ``ValidationError``, an ``AccessError`` or any other error may quote a record's
-    data (a constraint naming a buyer or a VAT number, a database error quoting a
-    value)."""
-    return isinstance(error, AmazonApiError) or type(error) is UserError
+    """Whether the message of ``error`` is known never to quote buyer data: Amazon's
+    (an ``AmazonApiError``) or the connector's own (an ``AmazonUserError``). Any
+    other error may quote a record's data: a ``ValidationError``, an
+    ``AccessError``, a database error quoting a value (``DETAIL: Key (...)=(...)``),
+    and Odoo's own plain ``UserError`` too (``BaseModel._check_company`` names the
+    records it refuses)."""
+    return isinstance(error, (AmazonApiError, AmazonUserError))
 
 
 def error_text(env, error):
-    """The text of ``error`` that a run row keeps: ``"<type>: <message>"`` when the
-    message is Amazon's or the connector's own, else the type only.
+    """The text of ``error`` that a run row (or a record's error field) keeps:
+    ``"<type>: <message>"`` when the message is Amazon's or the connector's own,
+    else the type only.
 
     Decision: run rows are not erased with the buyer's data (they belong to no
     order), so they never store a message that may quote it.
@@ -114,6 +166,26 @@ def log_text(error):
     :func:`error_text`)."""
     name = type(error).__name__
     return f"{name}: {error}" if _message_is_safe(error) else name
+
+
+def traceback_text(error):
+    """The frames of ``error``'s traceback (file, line, function, source line),
+    without its message line: what a log needs to find a bug, with nothing of the
+    data the message may quote (``logging.exception`` would print it, and the
+    messages of the errors it was chained to)."""
+    return "".join(traceback.format_tb(error.__traceback__)).rstrip()
+
+
+def log_error(logger, message, *args, error):
+    """Log an unexpected ``error`` at level ERROR: ``message % args``, then
+    :func:`log_text` and the frames of :func:`traceback_text`, never a message
+    that may quote buyer data."""
+    logger.error(
+        "%s: %s\nTraceback (message left out):\n%s",
+        message % args,
+        log_text(error),
+        traceback_text(error),
+    )
 
 
 class AmazonSyncRun(models.Model):

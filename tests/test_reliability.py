@@ -6,7 +6,7 @@ order or fails as Amazon would (an ``AmazonAuthError``), so the run rows, their 
 and errors are the sync's own.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -14,7 +14,12 @@ from odoo.exceptions import AccessError
 from odoo.modules.neutralize import get_neutralization_queries
 from odoo.tests import tagged
 
-from ..exceptions import AmazonAuthError, AmazonServerError
+from ..exceptions import (
+    AmazonAuthError,
+    AmazonInvalidInputError,
+    AmazonServerError,
+    AmazonThrottledError,
+)
 from .common import AmazonCommon
 
 
@@ -42,6 +47,74 @@ class StubClient:
 
     def get_order(self, order_ref, **kwargs):  # pragma: no cover - no failure rows
         raise AssertionError("no order to retry")
+
+
+class WindowStubClient(StubClient):
+    """Amazon refuses the window's first page (400, without saying why), then
+    answers the sync's extra ``searchOrders`` call (its own bound) with ``bound``,
+    or fails it with ``probe_error``."""
+
+    def __init__(self, bound=None, probe_error=None):
+        super().__init__(
+            AmazonInvalidInputError("Invalid Input", code="InvalidInput", status=400)
+        )
+        self.bound = bound
+        self.probe_error = probe_error
+        self.probes = []
+
+    def search_orders_bound(self, *, marketplace_ids, last_updated_after):
+        self.call_log.calls += 1
+        self.probes.append(last_updated_after)
+        if self.probe_error:
+            raise self.probe_error
+        return self.bound
+
+
+@tagged("post_install", "-at_install")
+class TestEmptyWindow(AmazonCommon):
+    """A cursor at Amazon's now or after it: Amazon refuses the first page; the
+    sync asks Amazon for its own bound (one extra searchOrders call)."""
+
+    CURSOR = datetime(2026, 11, 2, 8, 0)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account = cls._create_account(import_orders_since=cls.CURSOR)
+
+    def test_a_cursor_equal_to_amazons_bound_is_an_empty_window(self):
+        """Amazon refuses lastUpdatedAfter == lastUpdatedBefore: a cursor equal to
+        Amazon's bound is an empty window, the run is done and the cursor stays."""
+        client = WindowStubClient(bound=self.CURSOR)
+        run = self.account._sync_orders(client=client)
+        self.assertEqual(len(client.probes), 1)
+        self.assertEqual(run.state, "done", run.error)
+        self.assertEqual((run.window_start, run.window_end), (self.CURSOR, self.CURSOR))
+        self.assertIn("Nothing to read", run.notes)
+        self.assertEqual(self.account.last_orders_sync, self.CURSOR)
+        self.assertEqual(run.api_calls, 2, "the page and the extra call")
+
+    def test_a_failing_extra_call_keeps_amazons_first_refusal(self):
+        """The extra call is throttled: the run fails with Amazon's refusal of the
+        page (what the user must see), not with the extra call's error."""
+        client = WindowStubClient(
+            probe_error=AmazonThrottledError(
+                "You exceeded your quota for the requested resource.",
+                code="QuotaExceeded",
+                status=429,
+            )
+        )
+        run = self.account._sync_orders(client=client)
+        self.assertEqual(len(client.probes), 1)
+        self.assertEqual(run.state, "failed")
+        self.assertTrue(run.error.startswith("AmazonInvalidInputError"), run.error)
+        self.assertFalse(self.account.last_orders_sync)
+
+    def test_a_cursor_before_amazons_bound_is_not_an_empty_window(self):
+        client = WindowStubClient(bound=self.CURSOR + timedelta(seconds=1))
+        run = self.account._sync_orders(client=client)
+        self.assertEqual(run.state, "failed")
+        self.assertTrue(run.error.startswith("AmazonInvalidInputError"), run.error)
 
 
 @tagged("post_install", "-at_install")
