@@ -8,8 +8,9 @@ created for the buyer (``amazon_buyer``), in place (name *Amazon Customer*; stre
 phones, e-mail emptied; country, state, city, zip and VAT number kept for taxes); the
 gift-message lines; the chatter tracking values of the order's partner fields, of its
 pickings' partner and of the erased contacts; the error text of the order's import
-failures (``amazon.sync.failure``), which may quote the buyer (failures of orders
-never imported lose theirs once older than the retention period). The pickings hold
+failures (``amazon.sync.failure``), which may quote the buyer (any failure, still
+retried or not, loses it once created longer ago than the retention period; a retry
+writes a fresh one). The pickings hold
 the buyer only through their delivery contact, erased with it.
 
 What is kept: posted accounting entries and their lines, untouched; before anything
@@ -30,6 +31,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
+from .amazon_sync_run import log_error
 from .res_partner import ANONYMOUS_NAME
 
 _logger = logging.getLogger(__name__)
@@ -83,11 +85,15 @@ class AmazonAccount(models.Model):
             try:
                 account._erase_buyer_data()
                 self._amazon_commit()
-            except Exception:
-                _logger.exception(
-                    "Amazon buyer data erasure of account %s failed", account.id
-                )
+            # the error's type and traceback: its message may quote buyer data
+            except Exception as error:  # noqa: BLE001
                 self._amazon_rollback()
+                log_error(
+                    _logger,
+                    "Amazon buyer data erasure of account %s failed",
+                    account.id,
+                    error=error,
+                )
 
     def _erase_buyer_data(self):
         """Erase the buyer data of the account's orders delivered or canceled more than
@@ -111,14 +117,12 @@ class AmazonAccount(models.Model):
             lambda order: (date := order._amazon_delivered_on()) and date <= cutoff
         )
         erased = expired._amazon_erase_buyer_data()
-        # Failures of orders never imported (dismissed) belong to no order: their
-        # error goes once they are older than the retention period.
+        # Any failure older than the retention period loses its text, whatever its
+        # state: one still retried is written again by each retry (so its
+        # write_date never ages), and a failure of an order never imported belongs
+        # to no order. The next retry writes a fresh message, erased in turn.
         self.env["amazon.sync.failure"]._amazon_erase_errors(
-            [
-                ("account_id", "=", self.id),
-                ("state", "!=", "pending"),
-                ("write_date", "<=", cutoff),
-            ]
+            [("account_id", "=", self.id), ("create_date", "<=", cutoff)]
         )
         return erased
 

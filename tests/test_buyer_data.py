@@ -7,15 +7,18 @@ Orders come from :func:`.test_properties.amazon_order` through the sync's per-or
 import; Odoo's dates are moved with freezegun.
 """
 
+import logging
 from datetime import datetime
 from decimal import Decimal
+from unittest.mock import patch
 
+import psycopg2
 from freezegun import freeze_time
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from ..exceptions import AmazonAuthError
+from ..exceptions import AmazonAuthError, AmazonUserError
 from ..models.amazon_retention import ERASED_FAILURE_ERROR, ERASED_GIFT_MESSAGE
 from ..models.res_partner import ANONYMOUS_NAME
 from .common import AmazonCommon
@@ -232,9 +235,10 @@ class TestBuyerData(AmazonCommon):
 
     def test_erasure_takes_the_error_text_of_the_orders_failures(self):
         """An import failure may quote the buyer (a constraint naming them, their
-        VAT number): its error text is erased with the order's buyer data; a
-        failure of an order never imported (dismissed) loses it once older than the
-        retention period; a failure still retried keeps it."""
+        VAT number): its error text is erased with the order's buyer data; any
+        other failure loses it once created longer ago than the retention period,
+        whatever its state: one still retried, whose retries write it again every
+        run (so that its last change never ages), too; a recent one keeps it."""
         order = self._import(ALICE)
         quoted = (
             "ValidationError: The VAT number [DE999999999] for partner "
@@ -259,15 +263,34 @@ class TestBuyerData(AmazonCommon):
         recent = Failure.create(
             {**values, "amazon_order_ref": "302-9999999-0000003", "state": "dismissed"}
         )
-        # last changed on 2026-10-02, except the recent one (2026-10-20)
+        recent_pending = Failure.create(
+            {**values, "amazon_order_ref": "302-9999999-0000004", "state": "pending"}
+        )
+        # Created on 2026-10-02, except the recent ones (2026-10-20); the pending
+        # failure was retried (written) yesterday, as every run retries it.
         self.env.flush_all()
         self.env.cr.execute(
-            "UPDATE amazon_sync_failure SET write_date = %s WHERE id IN %s",
-            [datetime(2026, 10, 2, 12), (dismissed.id, pending.id, resolved.id)],
+            "UPDATE amazon_sync_failure SET create_date = %s, write_date = %s "
+            "WHERE id IN %s",
+            [
+                datetime(2026, 10, 2, 12),
+                datetime(2026, 10, 2, 12),
+                (dismissed.id, resolved.id),
+            ],
         )
         self.env.cr.execute(
-            "UPDATE amazon_sync_failure SET write_date = %s WHERE id = %s",
-            [datetime(2026, 10, 20, 12), recent.id],
+            "UPDATE amazon_sync_failure SET create_date = %s, write_date = %s "
+            "WHERE id = %s",
+            [datetime(2026, 10, 2, 12), datetime(2026, 11, 1, 12), pending.id],
+        )
+        self.env.cr.execute(
+            "UPDATE amazon_sync_failure SET create_date = %s, write_date = %s "
+            "WHERE id IN %s",
+            [
+                datetime(2026, 10, 20, 12),
+                datetime(2026, 11, 1, 12),
+                (recent.id, recent_pending.id),
+            ],
         )
         self.env.invalidate_all()
 
@@ -275,11 +298,19 @@ class TestBuyerData(AmazonCommon):
         self.assertTrue(order.amazon_buyer_data_erased)
         self.assertEqual(resolved.error, ERASED_FAILURE_ERROR)
         self.assertEqual(dismissed.error, ERASED_FAILURE_ERROR)
-        self.assertEqual(pending.error, quoted, "still retried: the user needs it")
-        self.assertEqual(recent.error, quoted, "dismissed 13 days ago: kept")
+        self.assertEqual(pending.error, ERASED_FAILURE_ERROR, "created 31 days ago")
+        self.assertEqual(recent.error, quoted, "created 13 days ago: kept")
+        self.assertEqual(recent_pending.error, quoted, "created 13 days ago: kept")
         self.assertFalse(
-            Failure.search([("error", "ilike", ALICE["name"])]) - pending - recent
+            Failure.search([("error", "ilike", ALICE["name"])])
+            - recent
+            - recent_pending
         )
+        # The next retry of the old pending failure writes a fresh message, which
+        # the next erasure takes in turn.
+        pending.write({"error": quoted, "attempts": pending.attempts + 1})
+        self._erase("2026-11-03 13:00:00")
+        self.assertEqual(pending.error, ERASED_FAILURE_ERROR)
 
     def test_run_rows_never_keep_an_error_that_may_quote_the_buyer(self):
         """What stops an export run is kept on its row with its message when the
@@ -302,4 +333,130 @@ class TestBuyerData(AmazonCommon):
         self.assertEqual(run.state, "failed")
         self.assertEqual(
             run.error, "AmazonAuthError: Access to requested resource is denied."
+        )
+
+
+class NoCalls:
+    def total(self):
+        return 0
+
+
+class NoCallClient:
+    """A client the run must not call."""
+
+    call_log = NoCalls()
+
+
+def quoting_database_error():
+    """A database error as psycopg2 raises it: its DETAIL quotes the row's values
+    (here a buyer's name)."""
+    return psycopg2.IntegrityError(
+        'duplicate key value violates unique constraint "res_partner_amazon_uniq"\n'
+        f"DETAIL:  Key (name, street)=({ALICE['name']}, {ALICE['street']}) already "
+        "exists.\n"
+    )
+
+
+def formatted_logs(logs):
+    """The log records of ``assertLogs`` as a handler prints them (traceback of
+    ``exc_info`` included)."""
+    formatter = logging.Formatter("%(levelname)s %(name)s: %(message)s")
+    return "\n".join(formatter.format(record) for record in logs.records)
+
+
+@tagged("post_install", "-at_install")
+class TestLogPrivacy(AmazonCommon):
+    """What stops a run is logged with its type and its traceback's frames, never
+    with a message that may quote a buyer (a database error's DETAIL, a
+    constraint naming a contact); run rows keep Amazon's and the connector's
+    messages only."""
+
+    LOGGER = "odoo.addons.sale_amazon_connector"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account = cls._create_account()
+
+    def _assert_private(self, logs, where):
+        text = formatted_logs(logs)
+        self.assertIn("IntegrityError", text, where)
+        self.assertIn("Traceback", text, where)
+        for value in (ALICE["name"], ALICE["street"]):
+            self.assertNotIn(value, text, where)
+        return text
+
+    def test_an_export_run_stopped_by_a_database_error(self):
+        error = quoting_database_error()
+
+        def broken_export():
+            raise error
+
+        with self.assertLogs(self.LOGGER, "INFO") as logs:
+            _counts, run = self.account._amazon_export_run(
+                "shipments", "cron", broken_export
+            )
+        text = self._assert_private(logs, "export run")
+        self.assertIn("broken_export", text, "the traceback's frames are logged")
+        self.assertEqual(run.state, "failed")
+        self.assertTrue(run.error.startswith("IntegrityError"), run.error)
+        self.assertNotIn(ALICE["name"], run.error)
+
+    def test_the_order_cron_and_the_erasure_cron(self):
+        Account = type(self.account)
+        for method, cron in (
+            ("_sync_orders", "_cron_sync_orders"),
+            ("_erase_buyer_data", "_cron_erase_buyer_data"),
+        ):
+            with (
+                patch.object(Account, method, side_effect=quoting_database_error()),
+                self.assertLogs(self.LOGGER, "INFO") as logs,
+            ):
+                getattr(self.env["amazon.account"], cron)()
+            self._assert_private(logs, cron)
+
+    def test_only_the_connectors_own_user_errors_are_kept(self):
+        """Odoo's own UserError may quote records (``_check_company`` names them):
+        a run row keeps its type only; the connector's AmazonUserError keeps its
+        message."""
+
+        def core_refusal():
+            raise UserError(
+                self.env._(
+                    "Incompatible companies on records:\n- '%s' belongs to company "
+                    "'Other' and 'Customer' belongs to another company.",
+                    ALICE["name"],
+                )
+            )
+
+        def connector_refusal():
+            raise AmazonUserError(
+                self.env._("No marketplace of the account is synchronized.")
+            )
+
+        with self.assertLogs(self.LOGGER, "INFO") as logs:
+            _counts, run = self.account._amazon_export_run(
+                "cancel", "manual", core_refusal
+            )
+        self.assertEqual(run.state, "failed")
+        self.assertTrue(run.error.startswith("UserError"), run.error)
+        self.assertNotIn(ALICE["name"], run.error)
+        self.assertNotIn(ALICE["name"], formatted_logs(logs))
+        _counts, run = self.account._amazon_export_run(
+            "cancel", "manual", connector_refusal
+        )
+        self.assertEqual(
+            run.error,
+            "AmazonUserError: No marketplace of the account is synchronized.",
+        )
+
+    def test_an_order_sync_without_marketplace_says_so(self):
+        """The order sync's own refusal (no synchronized marketplace) is the
+        connector's message: the run row keeps it."""
+        self.account.account_marketplace_ids.sync_enabled = False
+        run = self.account._sync_orders(client=NoCallClient())
+        self.assertEqual(run.state, "failed")
+        self.assertEqual(
+            run.error,
+            "AmazonUserError: No marketplace of the account is synchronized.",
         )
