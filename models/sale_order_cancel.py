@@ -8,7 +8,6 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..const import CANCEL_REASONS, ORDER_ACK_FEED
@@ -17,9 +16,10 @@ from ..exceptions import (
     AmazonAuthError,
     AmazonServerError,
     AmazonThrottledError,
+    AmazonUserError,
 )
 from ..services.sp_api import TSV_CONTENT_TYPE, CallLog
-from .amazon_sync_run import claim_records
+from .amazon_sync_run import claim_records, error_text, log_error, renew_claims
 from .sale_order import BUYER_CANCEL_SUMMARY
 
 _logger = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ class SaleOrder(models.Model):
         if not amazon:
             return super().action_cancel()
         if amazon != self.filtered(lambda order: order.state != "cancel"):
-            raise UserError(
+            raise AmazonUserError(
                 _(
                     "Cancel Amazon orders apart from other orders: Amazon is told "
                     "about them, with Amazon's cancel reason."
@@ -105,7 +105,7 @@ class SaleOrder(models.Model):
         Amazon with the reason *Buyer canceled*."""
         orders = self.filtered("amazon_buyer_cancel_requested")
         if not orders:
-            raise UserError(_("No buyer asked to cancel these orders."))
+            raise AmazonUserError(_("No buyer asked to cancel these orders."))
         orders._amazon_cancel_from_odoo("BuyerCanceled")
         orders.activity_ids.filtered(
             lambda a: a.summary == BUYER_CANCEL_SUMMARY
@@ -139,11 +139,11 @@ class SaleOrder(models.Model):
     # === BUSINESS METHODS - CANCELLATION TO AMAZON === #
 
     def _amazon_check_cancellable(self):
-        """:raise UserError: for an FBA order (Amazon ships it: only Amazon cancels
-        it) or an order whose every item already shipped."""
+        """:raise AmazonUserError: for an FBA order (Amazon ships it: only Amazon
+        cancels it) or an order whose every item already shipped."""
         for order in self:
             if order.amazon_channel == "fba":
-                raise UserError(
+                raise AmazonUserError(
                     _(
                         "%s is fulfilled by Amazon (FBA): only Amazon can cancel it. "
                         "Ask Amazon through Seller Central.",
@@ -151,7 +151,7 @@ class SaleOrder(models.Model):
                     )
                 )
             if not order._amazon_cancellable_items():
-                raise UserError(
+                raise AmazonUserError(
                     _(
                         "Every item of %s has already shipped: Amazon cannot cancel "
                         "it. Refund the buyer in Seller Central instead.",
@@ -181,13 +181,17 @@ class SaleOrder(models.Model):
         sends (cron, SYNC CANCELLATIONS).
 
         :param str reason: one of Amazon's cancel reasons (:data:`CANCEL_REASONS`).
-        :raise UserError: a locked order, an unknown reason, or see
+        :raise AmazonUserError: a locked order, an unknown reason, or see
             :meth:`_amazon_check_cancellable`.
         """
         if reason not in dict(CANCEL_REASONS):
-            raise UserError(_("%s is not one of Amazon's cancel reasons.", reason))
+            raise AmazonUserError(
+                _("%s is not one of Amazon's cancel reasons.", reason)
+            )
         if any(order.locked for order in self):
-            raise UserError(_("You cannot cancel a locked order. Unlock it first."))
+            raise AmazonUserError(
+                _("You cannot cancel a locked order. Unlock it first.")
+            )
         self._amazon_check_cancellable()
         for order in self:
             items = order._amazon_cancellable_items()
@@ -265,10 +269,10 @@ class SaleOrder(models.Model):
         Amazon refusing the account's credentials (``AmazonAuthError``) or a client
         that cannot be built (missing secrets) is the account's failure, not the
         orders': the claimed orders go back to pending, the feeds sent keep
-        waiting, and ``failure`` says why (the run row fails). Any other error
-        while following a feed is not caught here: the run rolls back to its last
-        commit (see ``amazon.account._amazon_export_run``), so nothing half-written
-        is committed.
+        waiting, and ``failure`` says why (the run row fails). Any other error is
+        the orders' of the step it happened in (see :meth:`_amazon_send_and_follow`):
+        rolled back with the step's savepoint, those orders in error, the other
+        steps go on. The claim stamp is a lease, renewed at each step's commit.
 
         :param account: the ``amazon.account``.
         :param client: an ``SpApiClient`` (tests); default: a new one.
@@ -336,51 +340,109 @@ class SaleOrder(models.Model):
         """Send the claimed ``pending`` orders in one feed, then follow the feeds of
         the claimed ``waiting`` orders, each step committed; ``counts`` is updated.
 
+        Each step renews the claim of the orders not reached yet
+        (:meth:`_amazon_renew_cancellation_claims`) with its commit, so a long run
+        keeps them; an order whose claim another run took meanwhile is left to it.
+
+        Following a feed: Amazon throttling or failing (``AmazonThrottledError``,
+        ``AmazonServerError``) lets its orders go, followed by a later run; any
+        other Amazon error (the feed not found, its report unreadable...) puts them
+        in error with Amazon's message, and their feed is forgotten so that *Retry
+        Amazon Cancellation* sends them again (an item already canceled is answered
+        with a warning, which counts as done). Any other error (a bug, a constraint
+        of another module) is rolled back with the feed's savepoint and puts that
+        feed's orders in error with the error's type only (its message may quote
+        buyer data; the log has their ids and the traceback), their feed kept for
+        Retry to follow again; the other feeds go on.
+
         :raise AmazonAuthError: Amazon refused the account's credentials.
         """
-        Account = self.env["amazon.account"]
+        held = pending | waiting
         if pending:
             counts["attempted"] += len(pending)
-            try:
-                with self.env.cr.savepoint():
-                    pending._amazon_send_cancellation_feed(client)
-                counts["sent"] = len(pending)
-                pending._amazon_release_cancellations()
-            except (AmazonThrottledError, AmazonServerError) as error:
-                # Transient: sent again by the next run.
-                _logger.warning("Amazon cancellation feed not sent: %s", error)
-                pending._amazon_release_cancellations()
-                if isinstance(error, AmazonThrottledError):
-                    counts["throttled"] += len(pending)
-            except AmazonAuthError:
-                raise
-            # Anything else is recorded on the orders, never left processing (what
-            # the feed step wrote is rolled back with its savepoint).
-            except Exception as error:  # noqa: BLE001
-                pending._amazon_cancel_failed(str(error))
-            Account._amazon_commit()
+            feed_ref = pending._amazon_send_cancellation_feed(client, counts)
+            held = self._amazon_cancellation_step_done(held - pending)
+            if feed_ref:
+                pending._amazon_post_cancellation_sent(feed_ref)
+                self.env["amazon.account"]._amazon_commit()
         for feed_ref in sorted(set(waiting.mapped("amazon_cancel_feed_ref"))):
             orders = waiting.filtered(
                 lambda o, ref=feed_ref: o.amazon_cancel_feed_ref == ref
             )
+            # taken by another run while this one was busy: left to it
+            orders &= held
+            if not orders:
+                continue
             counts["attempted"] += len(orders)
             try:
-                done, failed = orders._amazon_follow_cancellation_feed(client)
+                with self.env.cr.savepoint():
+                    done, failed = orders._amazon_follow_cancellation_feed(client)
             except AmazonAuthError:
                 raise
-            # Amazon throttled or failed: the feed is followed by a later run. An
-            # error of another kind is not caught: the run stops and rolls back.
-            except AmazonApiError as error:
+            # Amazon throttled or failed: the feed is followed by a later run.
+            except (AmazonThrottledError, AmazonServerError) as error:
                 _logger.warning("Amazon feed %s: %s", feed_ref, error)
                 if isinstance(error, AmazonThrottledError):
                     counts["throttled"] += len(orders)
-                orders._amazon_release_cancellations()
-                Account._amazon_commit()
-                continue
-            counts["done"] += done
-            counts["error"] += failed
+            # Amazon's answer about the feed is final (not found, unreadable
+            # report...): following it again would fail the same way, forever.
+            except AmazonApiError as error:
+                _logger.warning(
+                    "Amazon feed %s of orders %s: %s", feed_ref, orders.ids, error
+                )
+                orders.write({"amazon_cancel_feed_ref": False})
+                orders._amazon_cancel_failed(
+                    _("Feed %(feed)s: %(error)s", feed=feed_ref, error=error),
+                    outcome_unknown=True,
+                )
+                counts["error"] += len(orders)
+            # A bug or another module's constraint: this feed's orders only.
+            except Exception as error:  # noqa: BLE001
+                log_error(
+                    _logger,
+                    "Amazon cancellation feed %s of orders %s failed",
+                    feed_ref,
+                    orders.ids,
+                    error=error,
+                )
+                orders._amazon_cancel_failed(
+                    _(
+                        "Feed %(feed)s: %(error)s",
+                        feed=feed_ref,
+                        error=error_text(self.env, error),
+                    ),
+                    outcome_unknown=True,
+                )
+                counts["error"] += len(orders)
+            else:
+                counts["done"] += done
+                counts["error"] += failed
             orders._amazon_release_cancellations()
-            Account._amazon_commit()
+            held = self._amazon_cancellation_step_done(held - orders)
+
+    @api.model
+    def _amazon_cancellation_step_done(self, held):
+        """End a step of the run: renew the claim of the orders ``held`` (not
+        reached yet) and commit.
+
+        :return: the orders still held (see ``amazon_sync_run.renew_claims``).
+        """
+        held = self._amazon_renew_cancellation_claims(held)
+        self.env["amazon.account"]._amazon_commit()
+        return held
+
+    @api.model
+    def _amazon_renew_cancellation_claims(self, orders):
+        """Stamp the claimed ``orders`` again (``amazon_cancel_claimed_at``: the
+        lease :data:`CANCEL_CLAIM_TIMEOUT` counts from), not committed.
+
+        :return: those still claimed by this run.
+        """
+        return renew_claims(
+            orders,
+            "amazon_cancel_state",
+            {"amazon_cancel_claimed_at": fields.Datetime.now()},
+        )
 
     @api.model
     def _amazon_claim_cancellations(self, account):
@@ -423,26 +485,68 @@ class SaleOrder(models.Model):
             {"amazon_cancel_claimed_at": False}
         )
 
-    def _amazon_send_cancellation_feed(self, client):
-        """One order acknowledgement feed for these orders (rows numbered from 1 in
-        the order of the file: Amazon's message ids in the report)."""
+    def _amazon_send_cancellation_feed(self, client, counts):
+        """Send one order acknowledgement feed for these claimed orders (rows
+        numbered from 1 in the order of the file: Amazon's message ids in the
+        report) and record its id on them; ``counts`` is updated (``sent``,
+        ``throttled``, ``error``).
+
+        Until ``submit_feed`` returns, anything that fails is the orders': Amazon
+        throttling or failing lets them go (sent by a later run), Amazon refusing
+        the feed or an error of the connector puts them in error (Amazon did not
+        cancel). Once ``submit_feed`` returned, Amazon is canceling them: the feed
+        id is written and committed at once, outside that handling, so nothing
+        after it can say otherwise (an error there stops the run, which keeps the
+        orders claimed: taken again after :data:`CANCEL_CLAIM_TIMEOUT` and sent
+        again, which Amazon answers with a warning that counts as done).
+
+        :return: the feed id, or ``False`` when nothing was sent.
+        :raise AmazonAuthError: Amazon refused the account's credentials.
+        """
         rows, messages = ["\t".join(CANCEL_FEED_COLUMNS)], defaultdict(list)
-        for order in self:
-            for item_ref in (order.amazon_cancel_items or "").split(","):
-                if not item_ref:
-                    continue
-                rows.append(
-                    f"{order.amazon_order_ref}\t{item_ref}\t"
-                    f"{order.amazon_cancel_reason}"
+        try:
+            with self.env.cr.savepoint():
+                for order in self:
+                    for item_ref in (order.amazon_cancel_items or "").split(","):
+                        if not item_ref:
+                            continue
+                        rows.append(
+                            f"{order.amazon_order_ref}\t{item_ref}\t"
+                            f"{order.amazon_cancel_reason}"
+                        )
+                        messages[order.id].append(len(rows) - 1)
+                marketplaces = self.amazon_marketplace_id.mapped("marketplace_ref")
+                feed_ref, _document = client.submit_feed(
+                    ORDER_ACK_FEED,
+                    ("\n".join(rows) + "\n").encode(),
+                    TSV_CONTENT_TYPE,
+                    marketplaces,
                 )
-                messages[order.id].append(len(rows) - 1)
-        marketplaces = self.amazon_marketplace_id.mapped("marketplace_ref")
-        feed_ref, _document = client.submit_feed(
-            ORDER_ACK_FEED,
-            ("\n".join(rows) + "\n").encode(),
-            TSV_CONTENT_TYPE,
-            marketplaces,
-        )
+        except (AmazonThrottledError, AmazonServerError) as error:
+            # Transient: sent again by the next run.
+            _logger.warning("Amazon cancellation feed not sent: %s", error)
+            self._amazon_release_cancellations()
+            if isinstance(error, AmazonThrottledError):
+                counts["throttled"] += len(self)
+            return False
+        except AmazonAuthError:
+            raise
+        # Amazon refused the feed, or the connector could not make it: recorded on
+        # the orders, never left processing.
+        except Exception as error:  # noqa: BLE001
+            if isinstance(error, AmazonApiError):
+                message = str(error)
+            else:
+                log_error(
+                    _logger,
+                    "Amazon cancellation feed of orders %s not sent",
+                    self.ids,
+                    error=error,
+                )
+                message = error_text(self.env, error)
+            self._amazon_cancel_failed(message)
+            counts["error"] += len(self)
+            return False
         for order in self:
             order.write(
                 {
@@ -450,10 +554,30 @@ class SaleOrder(models.Model):
                     "amazon_cancel_messages": ",".join(map(str, messages[order.id])),
                 }
             )
-            order.message_post(
-                body=_("Cancellation sent to Amazon in feed %s.", feed_ref),
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
+        counts["sent"] += len(self)
+        self._amazon_release_cancellations()
+        self.env["amazon.account"]._amazon_commit()
+        return feed_ref
+
+    def _amazon_post_cancellation_sent(self, feed_ref):
+        """Say in each order's chatter that its cancellation left in ``feed_ref``
+        (after the feed id is committed: a note that cannot be posted is logged,
+        it changes nothing of the cancellation)."""
+        try:
+            with self.env.cr.savepoint():
+                for order in self:
+                    order.message_post(
+                        body=_("Cancellation sent to Amazon in feed %s.", feed_ref),
+                        message_type="comment",
+                        subtype_xmlid="mail.mt_note",
+                    )
+        except Exception as error:  # noqa: BLE001
+            log_error(
+                _logger,
+                "Amazon cancellation feed %s: note not posted on orders %s",
+                feed_ref,
+                self.ids,
+                error=error,
             )
 
     def _amazon_follow_cancellation_feed(self, client):
@@ -508,22 +632,38 @@ class SaleOrder(models.Model):
             done += 1
         return done, failed
 
-    def _amazon_cancel_failed(self, message):
+    def _amazon_cancel_failed(self, message, outcome_unknown=False):
         """Record a cancellation error on the orders, with an activity that says
-        what to do: the order is canceled in Odoo but not on Amazon."""
+        what to do: the order is canceled in Odoo but not on Amazon.
+
+        :param str message: the error (Amazon's message, or a text that quotes no
+            buyer data: ``amazon_sync_run.error_text``).
+        :param bool outcome_unknown: the feed was sent, but its outcome could not
+            be read or recorded: whether Amazon canceled is not known.
+        """
         for order in self:
             order.write(
                 {"amazon_cancel_state": "error", "amazon_cancel_error": message}
             )
-            order.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=_("Amazon cancellation failed"),
-                note=_(
+            if outcome_unknown:
+                note = _(
+                    "%(message)s Whether Amazon canceled is not known: fix the "
+                    "cause and use Retry Amazon Cancellation (an item Amazon "
+                    "canceled already is answered with a warning), or check the "
+                    "order in Seller Central.",
+                    message=message,
+                )
+            else:
+                note = _(
                     "%(message)s Amazon did not cancel: fix the cause and use Retry "
                     "Amazon Cancellation, or, if the goods must ship after all, set "
                     "the order back to quotation and confirm it, or refund the buyer "
                     "in Seller Central.",
                     message=message,
-                ),
+                )
+            order.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Amazon cancellation failed"),
+                note=note,
                 user_id=(order.user_id or self.env.user).id,
             )

@@ -5,18 +5,23 @@ The sandbox is shared by the tests of the class and never rolled back: each test
 on its own orders, and its clock only moves forward.
 """
 
+import logging
 from datetime import timedelta
 from unittest.mock import patch
 
+import psycopg2
 from spapi_sandbox import generator
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from ..services.sp_api import RateLimiter
+from ..exceptions import AmazonApiError
+from ..services.sp_api import RateLimiter, SpApiClient
 from .common import AmazonSandboxCase, FakeClock
 
 FEED_PROCESSING_SECONDS = 61  # the sandbox's feeds are DONE 60 s after creation
+# A buyer's name, as a database error or a constraint may quote it.
+BUYER = "Alice Liddell"
 
 
 @tagged("post_install", "-at_install")
@@ -420,33 +425,213 @@ class TestCancellations(AmazonSandboxCase):
         self.assertEqual(order.amazon_cancel_state, "done")
         self.assertEqual(len(self._get_feed_calls()), calls + 1)
 
-    def test_an_error_while_following_a_feed_rolls_back_and_fails_the_run(self):
-        """A ValidationError (an AccessError...) while following a feed is not the
-        account's failure: nothing it wrote is committed, the run fails with its
-        type, the order still waits for its feed (taken again once its claim is
-        stale) and ends canceled on Amazon."""
-        order = self._spare_order(1)
-        account = order.amazon_account_id
-        self._sent(order)
-        Order = type(order)
+    def _fresh_orders(self, slot, count):
+        """``count`` unshipped FBM orders of one account that no other test uses
+        (the sandbox is shared), taken from slot ``slot`` on: each test of this
+        section has its own slots."""
+        used = {
+            *self.unshipped_fbm[:3],
+            *self.unshipped_fbm[-2:],
+            *(self._spare_order(index) for index in range(3)),
+            next(
+                o
+                for o in self.unshipped_fbm
+                if len(
+                    o.order_line.filtered(
+                        lambda line: line.amazon_item_ref and line.product_uom_qty
+                    )
+                )
+                > 1
+            ),
+        }
+        candidates = [o for o in self.unshipped_fbm[3:-2] if o not in used]
+        accounts = [o.amazon_account_id for o in candidates]
+        account = max(set(accounts), key=accounts.count)
+        mine = [o for o in candidates if o.amazon_account_id == account]
+        self.assertGreaterEqual(len(mine), slot + count, "not enough orders")
+        return mine[slot : slot + count]
+
+    def _sent_apart(self, first, second):
+        """Cancel two orders, each sent in a feed of its own, and let Amazon
+        process both feeds (none followed yet)."""
+        self._cancel_in_odoo(first)
+        self.assertEqual(self._sync_cancellations(first)["sent"], 1)
+        self._cancel_in_odoo(second)
+        # sends the second feed; the first one is still in Amazon's queue
+        self.assertEqual(self._sync_cancellations(second)["sent"], 1)
+        self.assertEqual(
+            (first.amazon_cancel_state, second.amazon_cancel_state),
+            ("processing", "processing"),
+        )
+        self.assertNotEqual(first.amazon_cancel_feed_ref, second.amazon_cancel_feed_ref)
+        self.sandbox.app.advance(FEED_PROCESSING_SECONDS)
+
+    def _quoting_error(self):
+        """A database error whose DETAIL quotes a buyer."""
+        return psycopg2.IntegrityError(
+            'duplicate key value violates unique constraint "res_partner_uniq"\n'
+            f"DETAIL:  Key (name)=({BUYER}) already exists.\n"
+        )
+
+    def test_an_error_while_following_one_feed_is_that_feeds_orders_error(self):
+        """Reviewer (issue 8): a repeatable error that is neither Amazon's nor the
+        connector's while following one feed (a bug, another module's constraint,
+        a database error) rolled the whole run back, every run, while the queue
+        behind it starved. Now that feed's savepoint is rolled back, its orders
+        are in error with the error's type only (its message may quote the
+        buyer), their ids are logged, and the other feeds are followed; Retry
+        follows the feed again."""
+        first, second = self._fresh_orders(0, 2)
+        account = first.amazon_account_id
+        self._sent_apart(first, second)
+        feed_ref = first.amazon_cancel_feed_ref
+        Order = type(first)
+        original = Order._amazon_follow_cancellation_feed
+        error = self._quoting_error()
 
         def broken(orders, client):
-            orders.write({"amazon_cancel_state": "done"})
-            raise ValidationError(
-                orders.env._("A constraint of another module refused it.")
-            )
+            if first in orders:
+                orders.write({"amazon_cancel_state": "done"})  # half-written
+                raise error
+            return original(orders, client)
 
-        with patch.object(Order, "_amazon_follow_cancellation_feed", broken):
-            _counts, run = account._sync_cancellations()
-        self.assertEqual(run.state, "failed")
-        self.assertTrue(run.error.startswith("ValidationError"), run.error)
-        self.assertEqual(order.amazon_cancel_state, "processing", "rolled back")
+        with (
+            patch.object(Order, "_amazon_follow_cancellation_feed", broken),
+            self.assertLogs("odoo.addons.sale_amazon_connector", "INFO") as logs,
+        ):
+            counts, run = account._sync_cancellations()
+        self.assertEqual((counts["done"], counts["error"]), (1, 1))
+        self.assertEqual(
+            (run.state, run.records_done, run.records_error), ("done", 1, 1)
+        )
+        self.assertEqual(second.amazon_cancel_state, "done")
+        self.assertEqual(first.amazon_cancel_state, "error", "not the half-write")
+        self.assertIn("IntegrityError", first.amazon_cancel_error)
+        self.assertNotIn(BUYER, first.amazon_cancel_error)
+        self.assertEqual(first.amazon_cancel_feed_ref, feed_ref, "kept for Retry")
+        activity = first.activity_ids.filtered(
+            lambda a: a.summary == "Amazon cancellation failed"
+        )
+        self.assertEqual(len(activity), 1)
+        self.assertIn("not known", str(activity.note))
+        logged = "\n".join(
+            logging.Formatter("%(message)s").format(record) for record in logs.records
+        )
+        self.assertIn(f"[{first.id}]", logged)
+        self.assertNotIn(BUYER, logged)
+        # Fixed: Retry follows the same feed again.
+        first.action_amazon_retry_cancellation()
+        self.assertEqual(self._sync_cancellations(first)["done"], 1)
+        self.assertEqual(first.amazon_cancel_state, "done")
+
+    def test_a_final_amazon_error_on_a_feed_is_not_followed_forever(self):
+        """Reviewer (issue 8): Amazon answering a feed with a final error (its
+        report unreadable, the feed not found...) only let the orders go, so every
+        run followed the feed again, silently. Now they are in error with
+        Amazon's message, counted as such, the feed is forgotten, and Retry sends
+        the cancellation again (Amazon answers an item canceled already with a
+        warning: done)."""
+        [order] = self._fresh_orders(2, 1)
+        account = order.amazon_account_id
+        self._sent(order)
+        feed_ref = order.amazon_cancel_feed_ref
+        malformed = AmazonApiError(
+            f"The processing report of feed {feed_ref} cannot be read: not "
+            "well-formed (invalid token): line 1, column 0",
+            code="MalformedReport",
+            operation="getFeedDocument",
+        )
+        with patch.object(SpApiClient, "get_feed_report", side_effect=malformed):
+            counts, run = account._sync_cancellations()
+        self.assertEqual(
+            (counts["error"], counts["done"], counts["waiting"]), (1, 0, 0)
+        )
+        self.assertEqual((run.state, run.records_error), ("done", 1))
+        self.assertEqual(order.amazon_cancel_state, "error")
+        self.assertIn("cannot be read", order.amazon_cancel_error)
+        self.assertIn(feed_ref, order.amazon_cancel_error)
+        self.assertFalse(order.amazon_cancel_feed_ref)
+        # the next run leaves it alone: no getFeed
+        calls = len(self._get_feed_calls())
+        self.assertEqual(self._sync_cancellations(order)["attempted"], 0)
+        self.assertEqual(len(self._get_feed_calls()), calls)
+        order.action_amazon_retry_cancellation()
+        self.assertEqual(self._sync_cancellations(order)["sent"], 1)
+        self.sandbox.app.advance(FEED_PROCESSING_SECONDS)
+        self.assertEqual(self._sync_cancellations(order)["done"], 1)
+        self.assertEqual(order.amazon_cancel_state, "done")
+
+    def test_an_error_after_amazon_took_the_feed_keeps_the_feed(self):
+        """Reviewer (issue 8): once submit_feed returned, Amazon is canceling;
+        an error after it (here the chatter note) put the order in error saying
+        "Amazon did not cancel". Now the feed id is committed first, the note's
+        failure is logged, and the order waits for its feed as usual."""
+        [order] = self._fresh_orders(3, 1)
+        self._cancel_in_odoo(order)
+        Order = type(order)
+        original = Order.message_post
+
+        def failing_post(record, **kwargs):
+            if "Cancellation sent to Amazon" in str(kwargs.get("body")):
+                raise self._quoting_error()
+            return original(record, **kwargs)
+
+        with (
+            patch.object(Order, "message_post", failing_post),
+            self.assertLogs("odoo.addons.sale_amazon_connector", "INFO"),
+        ):
+            counts = self._sync_cancellations(order)
+        self.assertEqual((counts["sent"], counts["error"]), (1, 0))
+        self.assertEqual(order.amazon_cancel_state, "processing")
         self.assertTrue(order.amazon_cancel_feed_ref)
         self.assertFalse(order.amazon_cancel_error)
-        order.amazon_cancel_claimed_at -= timedelta(minutes=31)
-        _counts, run = account._sync_cancellations()
-        self.assertEqual((run.state, run.records_done), ("done", 1))
-        self.assertEqual(order.amazon_cancel_state, "done")
+        self.assertFalse(
+            order.activity_ids.filtered(
+                lambda a: a.summary == "Amazon cancellation failed"
+            )
+        )
+        self.sandbox.app.advance(FEED_PROCESSING_SECONDS)
+        self.assertEqual(self._sync_cancellations(order)["done"], 1)
+
+    def test_a_long_run_renews_the_claim_of_the_orders_it_has_not_reached(self):
+        """Reviewer (issue 8): the claim stamp is a 30-minute lease; a run that
+        outlasted it let another worker take orders it had not reached yet. Now
+        each step's commit renews the claim of the orders still ahead: 31 minutes
+        after the claim, another run's claim skips them."""
+        first, second = self._fresh_orders(4, 2)
+        account = first.amazon_account_id
+        self._sent_apart(first, second)
+        Order = type(first)
+        original = Order._amazon_follow_cancellation_feed
+        followed, taken = [], []
+
+        def slow(orders, client):
+            if not followed:
+                # 31 minutes pass while Amazon answers for the first feed
+                self.env.flush_all()
+                self.env.cr.execute(
+                    "UPDATE sale_order SET amazon_cancel_claimed_at = "
+                    "amazon_cancel_claimed_at - interval '31 minutes' "
+                    "WHERE id IN %s",
+                    [(first.id, second.id)],
+                )
+                (first | second).invalidate_recordset(["amazon_cancel_claimed_at"])
+            else:
+                # another worker claims at that moment
+                taken.append(
+                    orders.env["sale.order"]._amazon_claim_cancellations(account)
+                )
+            followed.append(orders)
+            return original(orders, client)
+
+        with patch.object(Order, "_amazon_follow_cancellation_feed", slow):
+            counts = self._sync_cancellations(first)
+        self.assertEqual(len(followed), 2)
+        self.assertFalse(taken[0] & followed[1], "still this run's")
+        self.assertEqual(counts["done"], 2)
+        self.assertEqual(
+            (first.amazon_cancel_state, second.amazon_cancel_state), ("done", "done")
+        )
 
     def test_a_run_where_every_call_is_throttled_is_not_done(self):
         """The rate limiter leaves no getFeed call within the call's max_wait:
