@@ -12,7 +12,9 @@ Flow of a picking (``amazon_sync_state``)::
 A *claim* locks the pending rows (``FOR UPDATE SKIP LOCKED``) and marks them
 processing in a transaction committed before any call, so a second run (cron and
 button at once) skips them; a row left in processing by a crash is claimed again
-after :data:`PROCESSING_TIMEOUT`. Amazon treats a re-sent ``packageReferenceId``
+after :data:`PROCESSING_TIMEOUT`. The claim date is a lease: the run renews it at
+each picking's commit for the pickings it has not reached yet, so a long run keeps
+them. Amazon treats a re-sent ``packageReferenceId``
 as an edit of that package, so a confirmation sent twice (crash between the call
 and the commit) never ships twice.
 
@@ -35,7 +37,6 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL, float_is_zero, float_round
 
 from ..exceptions import (
@@ -43,10 +44,11 @@ from ..exceptions import (
     AmazonAuthError,
     AmazonServerError,
     AmazonThrottledError,
+    AmazonUserError,
 )
 from ..services.sp_api import TSV_CONTENT_TYPE, CallLog, request_sent
 from ..utils import format_amazon_datetime
-from .amazon_sync_run import claim_records
+from .amazon_sync_run import claim_records, error_text, log_error, renew_claims
 
 _logger = logging.getLogger(__name__)
 
@@ -161,7 +163,9 @@ class StockPicking(models.Model):
         triggered; nothing is sent in this transaction)."""
         failed = self.filtered(lambda p: p.amazon_sync_state == "error")
         if not failed:
-            raise UserError(_("No Amazon confirmation of these transfers failed."))
+            raise AmazonUserError(
+                _("No Amazon confirmation of these transfers failed.")
+            )
         failed.write(
             {
                 "amazon_sync_state": "pending",
@@ -184,7 +188,7 @@ class StockPicking(models.Model):
     def _amazon_check_buyer_cancel_request(self):
         """Warn before shipping an Amazon order whose buyer asked to cancel.
 
-        :raise UserError: naming the order and the two ways on: accept the
+        :raise AmazonUserError: naming the order and the two ways on: accept the
             cancellation, or (the buyer changed their mind) *Ship Anyway* on the order.
         """
         for picking in self:
@@ -194,7 +198,7 @@ class StockPicking(models.Model):
                 and order.amazon_buyer_cancel_requested
                 and order.state != "cancel"
             ):
-                raise UserError(
+                raise AmazonUserError(
                     _(
                         "The buyer of Amazon order %(order)s asked to cancel it "
                         "(%(reason)s): do not ship it. On the sales order, use Accept "
@@ -229,14 +233,14 @@ class StockPicking(models.Model):
         """Amazon needs a carrier and, except for untracked carriers, a tracking
         number.
 
-        :raise UserError: naming the transfer, the order and what is missing.
+        :raise AmazonUserError: naming the transfer, the order and what is missing.
         """
         for picking in self._amazon_to_confirm():
             if picking._amazon_is_shipped_elsewhere():
                 continue
             order_ref = picking.sale_id.amazon_order_ref
             if not picking.carrier_id:
-                raise UserError(
+                raise AmazonUserError(
                     _(
                         "%(picking)s ships Amazon order %(order)s: set its carrier "
                         "(Additional Info tab) before validating. Amazon is told the "
@@ -251,7 +255,7 @@ class StockPicking(models.Model):
                 picking._amazon_tracking_numbers(packages)  # raises, saying why
             info = picking._amazon_carrier_info()
             if not info["untracked"] and not refs:
-                raise UserError(
+                raise AmazonUserError(
                     _(
                         "%(picking)s ships Amazon order %(order)s with %(carrier)s: "
                         "enter the tracking number before validating. Amazon "
@@ -380,11 +384,12 @@ class StockPicking(models.Model):
         :param dict client_options: more arguments of the clients built here
             (``max_wait``... for a button that must answer in time).
         :return: ``{"claimed": n, "sent": n, "attempted": n, "throttled": n,
-            "done": n, "error": n, "pending": n, "processing": n, "queued": n,
-            "api_calls": n, "failure": str or False}``: pickings claimed; those a
-            request reached Amazon for, those tried, and those put back because
-            Amazon throttled or the rate limiter left no call in time (a refused
-            call is neither sent nor an attempt); the states the claimed pickings
+            "skipped": n, "done": n, "error": n, "pending": n, "processing": n,
+            "queued": n, "api_calls": n, "failure": str or False}``: pickings
+            claimed; those a request reached Amazon for, those tried, those put
+            back because Amazon throttled or the rate limiter left no call in time
+            (a refused call is neither sent nor an attempt), and those settled
+            without a call (the order already shipped); the states the claimed pickings
             ended in, the pending pickings left for a later run (beyond ``limit``),
             the HTTP requests sent to Amazon, and the error that stopped an account
             (credentials refused, no client), as ``"<error type>: <message>"``.
@@ -459,27 +464,28 @@ class StockPicking(models.Model):
 
         :return: ``(progress, failures)``: ``progress`` counts the pickings
             ``sent`` (a request reached Amazon for them), ``attempted`` (their
-            confirmation or feed was tried) and ``throttled`` (back in the queue
+            confirmation or feed was tried), ``throttled`` (back in the queue
             because Amazon throttled the call or the rate limiter left no call in
-            time); ``failures`` holds one ``"<error type>: <message>"`` per account
-            stopped by Amazon refusing its credentials or by a client that cannot
-            be built (its pickings not sent are back in the queue).
+            time) and ``skipped`` (settled without a call: the order already
+            shipped, nothing to confirm); ``failures`` holds one ``"<error
+            type>: <message>"`` per account stopped by Amazon refusing its
+            credentials or by a client that cannot be built (its pickings not sent
+            are back in the queue).
         :rtype: tuple[dict, list[str]]
         """
         Account = self.env["amazon.account"]
         by_account = defaultdict(lambda: self.browse())
         for picking in self:
             by_account[picking.amazon_account_id] |= picking
-        progress = {"sent": 0, "attempted": 0, "throttled": 0}
+        progress = {"sent": 0, "attempted": 0, "throttled": 0, "skipped": 0}
         failures = []
         for account, pickings in by_account.items():
             options = dict(client_options or {})
             if call_log is not None:
                 options["call_log"] = call_log
             # Amazon refusing the account's credentials, or secrets missing: the
-            # pickings are not at fault. Any other error is not caught here: the run
-            # stops and rolls back to its last commit (amazon.account's
-            # _amazon_export_run).
+            # pickings are not at fault. Any other error is the picking's (see
+            # _amazon_process_account).
             failure = account._amazon_with_client(
                 lambda account_client, pickings=pickings: (
                     pickings._amazon_process_account(account_client, progress)
@@ -509,48 +515,147 @@ class StockPicking(models.Model):
         """Send the claimed pickings of one account; ``progress`` counts them (see
         :meth:`_amazon_process`).
 
+        Each picking (each feed of untracked pickings) is one savepoint and one
+        commit: an error of the connector or of Amazon is handled by
+        :meth:`_amazon_run`; any other error (a bug, another module's constraint,
+        while reading the picking or recording its outcome) rolls back that
+        savepoint and puts that picking (that feed's pickings) in error, with the
+        error's type only, and the others go on (:meth:`_amazon_fail_unexpected`).
+        Each commit renews the claim of the pickings not reached yet
+        (``amazon_sync_date``, a lease of :data:`PROCESSING_TIMEOUT`), so a long run
+        keeps them; one another run took meanwhile is left to it.
+
         :raise AmazonAuthError: Amazon refused the account's credentials (the
             picking concerned is back in the queue; the caller releases the rest).
         """
-        Account = self.env["amazon.account"]
+        held = self
         waiting = self.filtered("amazon_feed_ref")
         to_send = self - waiting
         untracked = self.browse()
         for picking in to_send:
-            if picking.state != "done" or picking._amazon_is_shipped_elsewhere():
-                picking.write({"amazon_sync_state": False, "amazon_sync_error": False})
-                picking.message_post(
-                    body=_("Not confirmed to Amazon: the order is already shipped.")
-                )
-                Account._amazon_commit()
+            if picking not in held:
                 continue
-            try:
-                with self.env.cr.savepoint():
-                    info = picking._amazon_carrier_info()
-            # The picking cannot be confirmed as it is (no carrier...): its error.
-            # A ValidationError, an AccessError... is no such answer: it stops the
-            # run, which rolls back (what the savepoint undid stays undone).
-            except UserError as error:
-                if type(error) is not UserError:
-                    raise
-                picking._amazon_set_error(str(error))
-                Account._amazon_commit()
-                continue
-            if info["untracked"]:
+            outcome = picking._amazon_guarded(
+                lambda picking=picking: picking._amazon_process_one(client, progress)
+            )
+            if outcome == "untracked":
                 untracked |= picking
                 continue
-            picking._amazon_run(picking._amazon_confirm_packages, client, progress)
-            Account._amazon_commit()
+            if outcome == "skipped":
+                progress["skipped"] += 1
+            held = held._amazon_step_done(picking)
+        untracked &= held
         for marketplace in untracked.sale_id.amazon_marketplace_id:
             batch = untracked.filtered(
                 lambda p, m=marketplace: p.sale_id.amazon_marketplace_id == m
             )
-            batch._amazon_run(batch._amazon_send_fulfillment_feed, client, progress)
-            Account._amazon_commit()
+            batch._amazon_guarded(
+                lambda batch=batch: batch._amazon_run(
+                    batch._amazon_send_fulfillment_feed, client, progress
+                )
+            )
+            held = held._amazon_step_done(batch)
         for feed_ref in sorted(set(waiting.mapped("amazon_feed_ref"))):
             batch = waiting.filtered(lambda p, f=feed_ref: p.amazon_feed_ref == f)
-            batch._amazon_run(batch._amazon_follow_feed, client)
-            Account._amazon_commit()
+            batch &= held
+            if not batch:
+                continue
+            batch._amazon_guarded(
+                lambda batch=batch: batch._amazon_run(batch._amazon_follow_feed, client)
+            )
+            held = held._amazon_step_done(batch)
+
+    def _amazon_process_one(self, client, progress):
+        """One claimed picking without feed: set aside when the order already
+        shipped, in error when it cannot be confirmed as it is (no carrier...),
+        confirmed (``confirmShipment``) when its carrier is tracked.
+
+        :return: ``"skipped"``, ``"error"``, ``"untracked"`` (sent with the feed
+            of its marketplace) or ``"sent"``.
+        """
+        self.ensure_one()
+        if self.state != "done" or self._amazon_is_shipped_elsewhere():
+            self.write({"amazon_sync_state": False, "amazon_sync_error": False})
+            self.message_post(
+                body=_("Not confirmed to Amazon: the order is already shipped.")
+            )
+            return "skipped"
+        try:
+            with self.env.cr.savepoint():
+                info = self._amazon_carrier_info()
+        # The picking cannot be confirmed as it is (no carrier...): its error. Any
+        # other error is no such answer (see _amazon_guarded).
+        except AmazonUserError as error:
+            self._amazon_set_error(str(error))
+            return "error"
+        if info["untracked"]:
+            return "untracked"
+        self._amazon_run(self._amazon_confirm_packages, client, progress)
+        return "sent"
+
+    def _amazon_guarded(self, step):
+        """Run ``step()`` for these pickings in a savepoint; an error that is not
+        Amazon refusing the credentials rolls it back and puts them in error
+        (:meth:`_amazon_fail_unexpected`).
+
+        :return: what ``step`` returned, or ``"error"``.
+        :raise AmazonAuthError: the account's failure (the packages Amazon
+            accepted before stay recorded).
+        """
+        try:
+            with self.env.cr.savepoint():
+                return step()
+        except AmazonAuthError as error:
+            # the savepoint undid what _amazon_run recorded
+            self._amazon_keep_accepted(error)
+            raise
+        except Exception as error:  # noqa: BLE001
+            self._amazon_fail_unexpected(error)
+            return "error"
+
+    def _amazon_fail_unexpected(self, error):
+        """An error that is neither Amazon's nor the connector's (a bug, another
+        module's constraint) stopped these pickings: log their ids, the error's
+        type and traceback (its message may quote buyer data), and put them in
+        error with the error's type only (``amazon_sync_run.error_text``: the
+        picking's error is never erased).
+
+        When recording the error fails too (the same cause), the state and text
+        are written alone; failing again, the error propagates (the run fails).
+        """
+        log_error(
+            _logger,
+            "Amazon shipment confirmation of pickings %s failed",
+            self.ids,
+            error=error,
+        )
+        text = error_text(self.env, error)
+        for picking in self:
+            try:
+                with self.env.cr.savepoint():
+                    picking._amazon_set_error(text)
+            except Exception:  # noqa: BLE001
+                picking.write(
+                    {
+                        "amazon_sync_state": "error",
+                        "amazon_sync_error": text,
+                        "amazon_sync_attempts": picking.amazon_sync_attempts + 1,
+                    }
+                )
+
+    def _amazon_step_done(self, done):
+        """End a step: renew the claim of the pickings still held (``self`` but
+        ``done``) and commit.
+
+        :return: the pickings still held (see ``amazon_sync_run.renew_claims``).
+        """
+        held = renew_claims(
+            self - done,
+            "amazon_sync_state",
+            {"amazon_sync_date": fields.Datetime.now()},
+        )
+        self.env["amazon.account"]._amazon_commit()
+        return held
 
     def _amazon_run(self, step, client, progress=None):
         """Run ``step(client)`` in a savepoint; an error puts the pickings back in
@@ -594,16 +699,15 @@ class StockPicking(models.Model):
                             "amazon_sync_error": str(error),
                         }
                     )
-        except (AmazonApiError, UserError) as error:
+        except (AmazonApiError, AmazonUserError) as error:
             self._amazon_keep_accepted(error)
             for picking in self:
                 picking._amazon_set_error(str(error))
-        # Anything else is a bug, recorded on the pickings rather than stopping
-        # the run.
-        except Exception as error:
-            _logger.exception("Amazon shipment confirmation of %s failed", self.ids)
-            for picking in self:
-                picking._amazon_set_error(f"{type(error).__name__}: {error}")
+        # Anything else (a bug, Odoo's own UserError) is recorded on the pickings
+        # rather than stopping the run, by its type only: its message may quote
+        # buyer data, and the picking's error is never erased.
+        except Exception as error:  # noqa: BLE001
+            self._amazon_fail_unexpected(error)
         finally:
             if progress is not None:
                 progress["attempted"] += len(self)
@@ -624,11 +728,11 @@ class StockPicking(models.Model):
     def _amazon_carrier_info(self):
         """The Amazon carrier of the picking (``amazon.carrier._amazon_carrier_info``).
 
-        :raise UserError: the picking has no carrier.
+        :raise AmazonUserError: the picking has no carrier.
         """
         self.ensure_one()
         if not self.carrier_id:
-            raise UserError(_("%s has no carrier.", self.display_name))
+            raise AmazonUserError(_("%s has no carrier.", self.display_name))
         # stock users validate pickings without reading Amazon accounts
         return (
             self.env["amazon.carrier"]
@@ -655,7 +759,7 @@ class StockPicking(models.Model):
             int}])]`` for the done move lines of the picking, grouped by
             destination package (one group when the picking has none); lines not
             from an Amazon item (a product added in Odoo) are left out.
-        :raise UserError: a quantity Amazon cannot take (not a whole number), or
+        :raise AmazonUserError: a quantity Amazon cannot take (not a whole number), or
             nothing of the order left.
         """
         self.ensure_one()
@@ -677,7 +781,7 @@ class StockPicking(models.Model):
                     continue
                 whole = float_round(quantity, precision_digits=0)
                 if not float_is_zero(quantity - whole, precision_digits=3):
-                    raise UserError(
+                    raise AmazonUserError(
                         _(
                             "%(picking)s: Amazon takes whole quantities only "
                             "(%(quantity)s for item %(item)s).",
@@ -690,7 +794,7 @@ class StockPicking(models.Model):
             if items:
                 packages.append((self._amazon_package_ref(package), package, items))
         if not packages:
-            raise UserError(
+            raise AmazonUserError(
                 _("%s: nothing of the Amazon order left.", self.display_name)
             )
         return packages
@@ -709,7 +813,7 @@ class StockPicking(models.Model):
         """``count`` tracking numbers, one per package: the picking's tracking
         numbers when there are as many, or its only one for every package.
 
-        :raise UserError: several tracking numbers, but not one per package.
+        :raise AmazonUserError: several tracking numbers, but not one per package.
         """
         self.ensure_one()
         refs = self._amazon_tracking_refs()
@@ -717,7 +821,7 @@ class StockPicking(models.Model):
             return refs
         if len(refs) <= 1:
             return [refs[0] if refs else ""] * count
-        raise UserError(
+        raise AmazonUserError(
             _(
                 "%(picking)s has %(refs)s tracking numbers for %(count)s package(s): "
                 "give one per package, in the order of the packages, or a single one.",
@@ -733,7 +837,7 @@ class StockPicking(models.Model):
 
         :raise AmazonApiError: Amazon refused a package or failed (the packages
             accepted before stay recorded in ``amazon_package_refs``).
-        :raise UserError: see :meth:`_amazon_packages`.
+        :raise AmazonUserError: see :meth:`_amazon_packages`.
         """
         self.ensure_one()
         order = self.sale_id

@@ -6,19 +6,22 @@ truth of what Amazon was told. The sandbox clock is frozen and moved by the test
 nothing sleeps.
 """
 
+import logging
 import threading
 from contextlib import closing
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
+import psycopg2
 from spapi_sandbox import samples, serve
 
 from odoo import SUPERUSER_ID, api
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.sql_db import db_connect
 from odoo.tests import Form, tagged
 from odoo.tests.common import BaseCase, TransactionCase, get_db_name
 
+from odoo.addons.sale_amazon_connector.exceptions import AmazonUserError
 from odoo.addons.sale_amazon_connector.models import amazon_account
 from odoo.addons.sale_amazon_connector.models.stock_picking import FEED_POLL_INTERVAL
 from odoo.addons.sale_amazon_connector.services import sp_api
@@ -26,6 +29,8 @@ from odoo.addons.sale_amazon_connector.services import sp_api
 from .common import FakeClock
 
 ORDERS = 12
+# A buyer's name, as a database error or a constraint may quote it.
+BUYER = "Alice Liddell"
 
 
 class ShipmentMixin:
@@ -714,43 +719,79 @@ class TestShipments(ShipmentMixin, TransactionCase):
             ),
         )
 
-    def test_a_validation_error_is_not_the_pickings_error_and_commits_nothing(self):
-        """A ValidationError (or an AccessError) while reading a picking's carrier
-        does not mean "this picking cannot be confirmed": the run stops and fails,
-        rolled back to its last commit, so nothing half-written stays and the
-        picking is not put in error; it is taken again after the timeout."""
-        picking = self._open_picking(self._import(2))
-        self._ship(picking)
+    def _quoting_error(self):
+        """A database error whose DETAIL quotes a buyer."""
+        return psycopg2.IntegrityError(
+            'duplicate key value violates unique constraint "res_partner_uniq"\n'
+            f"DETAIL:  Key (name)=({BUYER}) already exists.\n"
+        )
+
+    @staticmethod
+    def _formatted(logs):
+        formatter = logging.Formatter("%(levelname)s %(name)s: %(message)s")
+        return "\n".join(formatter.format(record) for record in logs.records)
+
+    def test_an_unexpected_error_is_that_pickings_error_and_the_others_go_on(self):
+        """Reviewer (issue 8): a repeatable error that is neither Amazon's nor the
+        connector's while reading one picking (a bug, another module's
+        constraint, a database error) rolled the whole run back, every run, and
+        the queue behind it starved. Now that picking's savepoint is rolled back
+        (nothing half-written), it is in error with the error's type only, its id
+        is logged (not the buyer), and the next picking is confirmed in the same
+        run; Retry sends it once the cause is fixed."""
+        first = self._open_picking(self._import(2))
+        second = self._open_picking(self._import(3))
+        self._ship(first)
+        self._ship(second)
+        Picking = type(first)
+        original = Picking._amazon_carrier_info
+        error = self._quoting_error()
 
         def broken(record):
-            record.amazon_package_refs = "half-written"
-            raise ValidationError(
-                record.env._("A constraint of another module refused it.")
-            )
+            if record == first:
+                record.amazon_package_refs = "half-written"
+                raise error
+            return original(record)
 
-        with patch.object(type(picking), "_amazon_carrier_info", broken):
-            _counts, run = self._export_run()
-        self.assertEqual(run.state, "failed")
-        self.assertTrue(run.error.startswith("ValidationError"), run.error)
-        self.assertNotEqual(picking.amazon_sync_state, "error")
-        self.assertFalse(picking.amazon_sync_error)
-        self.assertFalse(picking.amazon_package_refs)
-        self.assertEqual(self._calls("confirmShipment"), 0)
-        # the claim was committed: taken again once it is stale, then confirmed
-        self.assertEqual(picking.amazon_sync_state, "processing")
-        picking.amazon_sync_date -= timedelta(minutes=31)
+        with (
+            patch.object(Picking, "_amazon_carrier_info", broken),
+            self.assertLogs("odoo.addons.sale_amazon_connector", "INFO") as logs,
+        ):
+            counts, run = self._export_run()
+        self.assertEqual((counts["done"], counts["error"]), (1, 1))
+        self.assertEqual(
+            (run.state, run.records_done, run.records_error), ("done", 1, 1)
+        )
+        self.assertEqual(second.amazon_sync_state, "done")
+        self.assertEqual(self._calls("confirmShipment"), 1)
+        self.assertEqual(first.amazon_sync_state, "error")
+        self.assertTrue(
+            first.amazon_sync_error.startswith("IntegrityError"),
+            first.amazon_sync_error,
+        )
+        self.assertNotIn(BUYER, first.amazon_sync_error)
+        self.assertFalse(first.amazon_package_refs, "rolled back")
+        self.assertTrue(first.activity_ids)
+        logged = self._formatted(logs)
+        self.assertIn(f"[{first.id}]", logged)
+        self.assertNotIn(BUYER, logged)
+        # fixed: Retry confirms it
+        first.action_amazon_retry()
         self._sync()
-        self.assertEqual(picking.amazon_sync_state, "done")
+        self.assertEqual(first.amazon_sync_state, "done")
 
     def test_a_picking_that_cannot_be_confirmed_keeps_nothing_half_written(self):
-        """A plain UserError (no carrier Amazon can be told) is the picking's
-        error; what was written before it is rolled back with its savepoint."""
+        """The connector's own refusal (AmazonUserError: no carrier Amazon can be
+        told) is the picking's error, with its message; what was written before
+        it is rolled back with its savepoint."""
         picking = self._open_picking(self._import(3))
         self._ship(picking)
 
         def refused(record):
             record.amazon_package_refs = "half-written"
-            raise UserError(record.env._("%s has no carrier.", record.display_name))
+            raise AmazonUserError(
+                record.env._("%s has no carrier.", record.display_name)
+            )
 
         with patch.object(type(picking), "_amazon_carrier_info", refused):
             counts, run = self._export_run()
@@ -758,6 +799,111 @@ class TestShipments(ShipmentMixin, TransactionCase):
         self.assertEqual(picking.amazon_sync_state, "error")
         self.assertIn("has no carrier", picking.amazon_sync_error)
         self.assertFalse(picking.amazon_package_refs)
+
+    def test_an_error_while_confirming_never_logs_or_keeps_the_buyer(self):
+        """An error of Odoo's core (a plain UserError, e.g. ``_check_company``
+        naming records) or of the database while confirming one picking: the
+        picking keeps the error's type only (its error is never erased) and the
+        log has the type and the traceback's frames, not the message."""
+        plain = self._open_picking(self._import(2))
+        database = self._open_picking(self._import(3))
+        self._ship(plain)
+        self._ship(database)
+        error = self._quoting_error()
+
+        def failing(record, client):
+            if record == plain:
+                raise UserError(
+                    record.env._(
+                        "Incompatible companies on records:\n- '%s' belongs to "
+                        "company 'Other' and 'Customer' belongs to another company.",
+                        BUYER,
+                    )
+                )
+            raise error
+
+        with (
+            patch.object(type(plain), "_amazon_confirm_packages", failing),
+            self.assertLogs("odoo.addons.sale_amazon_connector", "INFO") as logs,
+        ):
+            counts, run = self._export_run()
+        self.assertEqual((counts["error"], run.records_error), (2, 2))
+        for picking, name in ((plain, "UserError"), (database, "IntegrityError")):
+            self.assertEqual(picking.amazon_sync_state, "error")
+            self.assertTrue(
+                picking.amazon_sync_error.startswith(name), picking.amazon_sync_error
+            )
+            self.assertNotIn(BUYER, picking.amazon_sync_error)
+            self.assertNotIn(BUYER, str(picking.message_ids.mapped("body")))
+        logged = self._formatted(logs)
+        self.assertIn("Traceback", logged)
+        self.assertIn("failing", logged, "the traceback's frames")
+        self.assertNotIn(BUYER, logged)
+
+    def test_a_long_run_renews_the_claim_of_the_pickings_it_has_not_reached(self):
+        """Reviewer (issue 8): the claim date is a 30-minute lease; a run that
+        outlasted it let another worker take pickings it had not reached yet.
+        Now each picking's commit renews the claim of the pickings still ahead:
+        31 minutes after the claim, another run's claim skips them, and each
+        picking is confirmed once."""
+        first = self._open_picking(self._import(2))
+        second = self._open_picking(self._import(3))
+        self._ship(first)
+        self._ship(second)
+        Picking = type(first)
+        original = Picking._amazon_confirm_packages
+        confirmed, taken = [], []
+
+        def slow(record, client):
+            if not confirmed:
+                # 31 minutes pass while Amazon answers for the first picking
+                self.env.flush_all()
+                self.env.cr.execute(
+                    "UPDATE stock_picking SET amazon_sync_date = "
+                    "amazon_sync_date - interval '31 minutes' WHERE id IN %s",
+                    [(first.id, second.id)],
+                )
+                (first | second).invalidate_recordset(["amazon_sync_date"])
+            else:
+                # another worker claims at that moment
+                taken.append(record.env["stock.picking"]._amazon_claim(self.account))
+            confirmed.append(record)
+            return original(record, client)
+
+        with patch.object(Picking, "_amazon_confirm_packages", slow):
+            counts = self._sync()
+        self.assertEqual(confirmed, [first, second])
+        self.assertFalse(taken[0], "still this run's")
+        self.assertEqual(counts["done"], 2)
+        self.assertEqual(self._calls("confirmShipment"), 2)
+
+    def test_pickings_settled_without_a_call_count_as_done(self):
+        """Reviewer (issue 8): a picking whose order Amazon reports shipped is
+        set aside without a call; it was neither attempted nor done, so a run
+        that settled it and met one throttled picking was marked failed ("every
+        call throttled"). It counts as done: the run is done."""
+        shipped = self._open_picking(self._import(2))
+        throttled = self._open_picking(self._import(3))
+        self._ship(shipped)
+        self._ship(throttled)
+        # shipped from Seller Central meanwhile: the next order sync says so
+        shipped.sale_id.amazon_status = "SHIPPED"
+        clock = FakeClock()
+        # one confirmShipment token an hour, taken already by another run
+        limiter = sp_api.RateLimiter({"confirmShipment": (1 / 3600, 1)})
+        with self.account._get_sp_api_client(
+            clock=clock, sleep=clock.sleep, limiter=limiter, max_wait=20
+        ) as client:
+            limiter.reserve(client.credentials.account_key, "confirmShipment", clock())
+            counts, run = self._export_run(client)
+        self.assertEqual(self._calls("confirmShipment"), 0)
+        self.assertFalse(shipped.amazon_sync_state)
+        self.assertEqual(throttled.amazon_sync_state, "pending")
+        self.assertEqual(
+            (counts["skipped"], counts["attempted"], counts["throttled"]), (1, 1, 1)
+        )
+        self.assertEqual(run.state, "done", run.error)
+        self.assertEqual((run.records_done, run.records_waiting), (1, 1))
 
     def test_rate_limiter_refusal_is_neither_an_attempt_nor_sent(self):
         """The rate limiter refuses to wait (the next confirmShipment token is
