@@ -7,6 +7,16 @@ ANONYMOUS_NAME = "Amazon Customer"
 VAT_SEPARATORS = re.compile(r"[\s.\-/]+")
 # The VAT prefix of a country whose ISO code is not its VAT prefix (VIES).
 VAT_PREFIXES = {"GR": "EL"}
+# Countries whose VAT numbers carry their country prefix: the EU's (VIES, Greece's
+# as EL), the United Kingdom's (GB) and Northern Ireland's (XI). Elsewhere a tax
+# number has no such prefix (India's GSTIN, Japan's T number, Australia's ABN...).
+# fmt: off
+VAT_PREFIXED_COUNTRIES = frozenset((
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR",
+    "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI",
+    "SK", "GB", "XI",
+))
+# fmt: on
 
 
 class ResPartner(models.Model):
@@ -95,7 +105,7 @@ class ResPartner(models.Model):
             country id, name): res.country.state}``, filled here.
         :return: ``(customer values, delivery values)``: dicts of ``res.partner``
             field values (ids for many2one fields, ``False`` for empty ones, the VAT
-            number normalized: :func:`normalize_vat`); the delivery values are
+            number as Amazon gave it, whitespace trimmed); the delivery values are
             ``None`` for an anonymous customer (no buyer data), and lack
             ``parent_id`` (the customer).
         :rtype: tuple
@@ -135,7 +145,8 @@ class ResPartner(models.Model):
             "name": name,
             "email": buyer.get("buyerEmail") or False,
             "is_company": bool(company_name),
-            "vat": normalize_vat(self._amazon_vat(order_data), country.code),
+            # as Amazon gave it: normalized for comparison only (normalize_vat)
+            "vat": (self._amazon_vat(order_data) or "").strip() or False,
             "company_id": account.company_id.id,
             "amazon_buyer": True,
             **location,
@@ -190,8 +201,18 @@ class ResPartner(models.Model):
         if not values_list:
             return []
 
+        Country = self.env["res.country"]
+
         def key(values):
-            return tuple(sorted(values.items()))
+            return tuple(
+                (
+                    name,
+                    normalize_vat(value, Country.browse(values.get("country_id")).code)
+                    if name == "vat"
+                    else value,
+                )
+                for name, value in sorted(values.items())
+            )
 
         candidates = self.search(
             [
@@ -258,23 +279,33 @@ def _amazon_value(partner, name):
 
 
 def normalize_vat(vat, country_code=None):
-    """A VAT number in one spelling: without spaces, dots, dashes or slashes,
-    upper case, with its country prefix (VIES's: ``EL`` for Greece); a number
-    without prefix takes the one of ``country_code``. No check of the number
-    itself (that is ``base_vat``'s, not a dependency).
+    """A VAT number in the one spelling it is compared in (never stored: a
+    partner keeps the number as Amazon gave it): without spaces, dots, dashes or
+    slashes, upper case; for the countries whose numbers carry a country prefix
+    (:data:`VAT_PREFIXED_COUNTRIES`: the EU's, VIES's ``EL`` for Greece, GB, XI),
+    with it, a number written without it taking the one of ``country_code``.
+    Elsewhere no prefix is added, and the country's own ISO code written in front
+    is left out (``IN27AAPFU0939F1ZV`` and ``27AAPFU0939F1ZV`` are one Indian
+    GSTIN). No check of the number itself (that is ``base_vat``'s, not a
+    dependency).
 
     :param str vat: the number as written, or ``False``.
     :param str country_code: ISO code of the contact's country, if known.
     :return: e.g. ``"DE123456789"`` for ``"de 123.456.789"`` or, with ``"DE"``,
-        ``"123 456 789"``; ``False`` for an empty number.
+        ``"123 456 789"``; ``"T1234567890123"`` for ``"T-1234567890123"`` with
+        ``"JP"``; ``False`` for an empty number.
     :rtype: str
     """
     number = VAT_SEPARATORS.sub("", vat or "").upper()
     if not number:
         return False
-    prefix = (country_code or "").upper()
-    prefix = VAT_PREFIXES.get(prefix, prefix)
-    if number[:2].isalpha():
+    country = (country_code or "").upper()
+    if number[:2].isalpha() and number[:2] in VAT_PREFIXED_COUNTRIES | {"EL"}:
         # already prefixed (Greece's ISO code written instead of its VAT prefix)
         return VAT_PREFIXES.get(number[:2], number[:2]) + number[2:]
-    return prefix + number
+    if country in VAT_PREFIXED_COUNTRIES:
+        return VAT_PREFIXES.get(country, country) + number
+    if country and number.startswith(country) and len(number) > len(country) + 1:
+        # a prefix some tool added to a number that has none
+        return number[len(country) :]
+    return number

@@ -100,22 +100,24 @@ class TestPartnerMatching(AmazonCommon):
         return order
 
     def test_business_buyer_matches_whatever_the_vat_spelling(self):
-        """A business buyer's VAT number is compared normalized on both sides
-        (separators, case, the country prefix of a number written without it):
-        Amazon's ``de 123.456-789``, ``DE123456789`` and, for a German address,
-        ``123 456 789`` are one number, so the buyer keeps one contact; an
-        existing contact whose number was stored with spaces matches too."""
+        """A business buyer's VAT number is stored as Amazon gave it (whitespace
+        trimmed) and compared normalized on both sides (separators, case, the
+        country prefix of a number written without it): Amazon's ``de
+        123.456-789``, ``DE123456789`` and, for a German address, ``123 456 789``
+        are one number, so the buyer keeps one contact; an existing contact whose
+        number was stored with spaces matches too."""
         ((customer, delivery),) = self._find(
-            self._business_order("302-0000004-0000001", "de 123.456-789")
+            self._business_order("302-0000004-0000001", " de 123.456-789 ")
         )
         self.assertEqual(customer.name, "Wunderland GmbH")
-        self.assertEqual(customer.vat, "DE123456789")
+        self.assertEqual(customer.vat, "de 123.456-789", "as Amazon gave it")
         for index, spelling in enumerate(("DE123456789", "123 456 789"), start=2):
             ((again, again_delivery),) = self._find(
                 self._business_order(f"302-0000004-000000{index}", spelling)
             )
             self.assertEqual((again, again_delivery), (customer, delivery), spelling)
-        # A contact stored unnormalized (an earlier import, a hand edit) matches.
+        # A contact stored with another spelling (an earlier import, a hand edit)
+        # matches.
         self.env.cr.execute(
             "UPDATE res_partner SET vat = %s WHERE id = %s",
             ["DE 123 456 789", customer.id],
@@ -130,4 +132,60 @@ class TestPartnerMatching(AmazonCommon):
             self._business_order("302-0000004-0000005", "DE 987 654 321")
         )
         self.assertNotEqual(other, customer)
-        self.assertEqual(other.vat, "DE987654321")
+        self.assertEqual(other.vat, "DE 987 654 321")
+
+    def test_two_spellings_in_one_page_make_one_contact(self):
+        """Two orders of one page, one business buyer, two spellings of its VAT
+        number: one contact, holding the first spelling."""
+        before = self.Partner.search_count([])
+        (first, _d1), (second, _d2) = self._find(
+            self._business_order("302-0000005-0000001", "DE123456780"),
+            self._business_order("302-0000005-0000002", "de 123 456 780"),
+        )
+        self.assertEqual(first, second)
+        self.assertEqual(first.vat, "DE123456780")
+        # one customer and one delivery contact
+        self.assertEqual(self.Partner.search_count([]) - before, 2)
+
+    def _foreign_business_order(self, order_ref, vat, country_code):
+        order = self._business_order(order_ref, vat)
+        order["recipient"]["deliveryAddress"]["countryCode"] = country_code
+        return order
+
+    def test_vat_numbers_outside_the_eu_are_stored_as_given(self):
+        """A tax number of a country without VAT prefix (India's GSTIN, Japan's
+        T number) is stored as Amazon gave it: no ISO code in front (a GSTIN
+        starts with the state's digits, a Japanese number with T); it still
+        matches whatever the spelling, and a contact an earlier version stored
+        with the ISO code in front is the same buyer."""
+        cases = (
+            ("IN", "27AAPFU0939F1ZV", "27 AAPFU 0939 F1ZV"),
+            ("JP", "T1234567890123", "t-1234567890123"),
+        )
+        for index, (country, number, spelling) in enumerate(cases):
+            ((customer, delivery),) = self._find(
+                self._foreign_business_order(
+                    f"302-0000006-000000{index}", number, country
+                )
+            )
+            self.assertEqual(customer.country_id.code, country)
+            self.assertEqual(customer.vat, number, country)
+            ((again, again_delivery),) = self._find(
+                self._foreign_business_order(
+                    f"302-0000006-000001{index}", spelling, country
+                )
+            )
+            self.assertEqual((again, again_delivery), (customer, delivery), country)
+            self.assertEqual(customer.vat, number, "the first spelling stays")
+            # stored by the earlier version with the ISO code in front
+            self.env.cr.execute(
+                "UPDATE res_partner SET vat = %s WHERE id = %s",
+                [country + number, customer.id],
+            )
+            customer.invalidate_recordset(["vat"])
+            ((again, _delivery),) = self._find(
+                self._foreign_business_order(
+                    f"302-0000006-000002{index}", number, country
+                )
+            )
+            self.assertEqual(again, customer, country)
