@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import float_compare, float_is_zero, html_escape
 
 from ..const import CANCEL_REASONS, VAT_RATES
 from ..utils import money_to_decimal, parse_amazon_datetime
@@ -194,6 +194,17 @@ class SaleOrder(models.Model):
             [{"xml_id": f"sale_amazon_connector.{xml_id}", "record": product}]
         )
         return product
+
+    # === BUSINESS METHODS - ODOO FLOWS === #
+
+    def _prepare_confirmation_values(self):
+        """Odoo's confirmation sets the order date to now: Amazon orders keep Amazon's
+        purchase date (``createdTime``), which the import set (a recordset mixing
+        Amazon and other orders gets Odoo's values)."""
+        values = super()._prepare_confirmation_values()
+        if self and all(self.mapped("amazon_order_ref")):
+            values.pop("date_order", None)
+        return values
 
     # === BUSINESS METHODS - IMPORT === #
 
@@ -416,6 +427,11 @@ class SaleOrder(models.Model):
             if latest:
                 values["commitment_date"] = parse_amazon_datetime(latest)
         additive = self._amazon_is_additive(order_data)
+        grand_total = (order_data.get("proceeds") or {}).get("grandTotal")
+        values["amazon_grand_total"] = (
+            float(money_to_decimal(grand_total)) if grand_total else 0.0
+        )
+        values["amazon_tax_arithmetic"] = "additive" if additive else "included"
         lines, review = self._amazon_prepare_lines(
             account, order_data, marketplace, additive, lookups=lookups
         )
@@ -453,12 +469,6 @@ class SaleOrder(models.Model):
                 batch.with_context(
                     skip_procurement=skip_procurement, mail_notrack=True
                 ).action_confirm()
-        # Confirmation writes the current time into date_order: Amazon's purchase
-        # date stays.
-        for order, (_values, _data, _additive, purchase_date) in zip(
-            orders, prepared, strict=True
-        ):
-            order.date_order = purchase_date
         fba._amazon_create_fba_moves()
         shipped = {
             order: order_data
@@ -911,6 +921,17 @@ class SaleOrder(models.Model):
             "amazon_tax_arithmetic": "additive" if additive else "included",
             "amazon_amount_difference": difference,
         }
+        # What the order already holds (a new order has its figures from the import)
+        # is not written again.
+        values = {
+            name: value
+            for name, value in values.items()
+            if self[name] != value
+            and not (
+                isinstance(value, float)
+                and currency.compare_amounts(self[name], value) == 0
+            )
+        }
         if rounding_line:
             values["order_line"] = [
                 Command.update(rounding_line.id, {"price_unit": difference})
@@ -938,7 +959,8 @@ class SaleOrder(models.Model):
             values["amazon_review_reason"] = "\n".join(
                 dict.fromkeys([*(self.amazon_review_reason or "").splitlines(), reason])
             )
-        self.write(values)
+        if values:
+            self.write(values)
 
     def _amazon_create_fba_moves(self):
         """One done stock move per item of these FBA orders, from the account's (or
@@ -1058,13 +1080,18 @@ class SaleOrder(models.Model):
         to_validate.with_context(
             skip_backorder=False, cancel_backorder=False, skip_sms=True
         )._action_done()
-        for picking in to_validate:
-            picking.message_post(
-                body=_(
-                    "Shipped outside Odoo (Amazon packages, carrier %(carrier)s).",
-                    carrier=carriers_by_picking[picking],
+        # One log note per picking, written at once (no notification to send).
+        to_validate._message_log_batch(
+            bodies={
+                picking.id: html_escape(
+                    _(
+                        "Shipped outside Odoo (Amazon packages, carrier %(carrier)s).",
+                        carrier=carriers_by_picking[picking],
+                    )
                 )
-            )
+                for picking in to_validate
+            }
+        )
 
     def _amazon_update_from(self, order_data):
         """Apply Amazon's later changes to an imported order.

@@ -59,7 +59,6 @@ class AmazonSandboxCase(TransactionCase):
 
     @classmethod
     def _start_sandbox(cls, scenario, missing_skus=()):
-        from spapi_sandbox import serve
 
         cls.scenario = scenario
         cls.orders_data = {
