@@ -13,7 +13,9 @@ The same generated orders (``spapi_sandbox.generator``, seed ``BENCH_SEED``) fee
 
 1. **Floors** (``floors``): the orders the connector creates (the expected-outcome
    manifest's), built with the plain ORM from the same Amazon data: customer and
-   delivery contact, the same product lines and shipping line, FBM orders confirmed
+   delivery contact, the same product lines and charge lines (shipping, gift wrap,
+   promotion, the tax on top of prices) in the order's currency (a pricelist per
+   currency), gift-message notes, FBM orders confirmed
    into pickings (validated for what Amazon already shipped), FBA orders confirmed
    without procurement with one done stock move per line out of the Amazon location.
    (a) naive: order by order; (b) batched: ``create([...])`` of 100 customers, 100
@@ -290,15 +292,34 @@ def _floor_data(env, scenario_path):
         p.default_code: p
         for p in env["product.product"].search([("default_code", "!=", False)])
     }
-    shipping = env["sale.order"]._amazon_default_product("shipping")
+    Sale = env["sale.order"]
+    # the connector's charge lines, on its default products
+    charges = {
+        key: Sale._amazon_default_product(key)
+        for key in ("shipping", "gift_wrap", "promotion", "tax", "facilitator_tax")
+    }
     countries = {c.code: c for c in env["res.country"].search([])}
     markets = {m.marketplace_ref: m for m in env["amazon.marketplace"].search([])}
-    orders = []
+    orders, pricelists = [], {}
+    Pricelist = env["product.pricelist"]
     for seller_id, section in expected["sellers"].items():
         account = Account.search([("seller_ref", "=", seller_id)], limit=1)
         for order_id, entry in section["orders"].items():
             data = raw[order_id]
             marketplace = markets[entry["marketplaceId"]]
+            code = entry["currency"]
+            if code not in pricelists:
+                currency = (
+                    env["res.currency"]
+                    .with_context(active_test=False)
+                    .search([("name", "=", code)], limit=1)
+                )
+                currency.active = True
+                pricelists[code] = Pricelist.search(
+                    [("currency_id", "=", currency.id)], limit=1
+                ) or Pricelist.create(
+                    {"name": f"Floor {code}", "currency_id": currency.id}
+                )
             orders.append(
                 {
                     "data": data,
@@ -306,6 +327,7 @@ def _floor_data(env, scenario_path):
                     "account": account,
                     "marketplace": marketplace,
                     "warehouse": account._get_warehouse(marketplace),
+                    "pricelist": pricelists[code],
                     "location": account._get_location(marketplace)
                     or account._amazon_default_location(),
                     "country": countries.get(
@@ -316,7 +338,8 @@ def _floor_data(env, scenario_path):
                     or marketplace.country_id,
                 }
             )
-    return orders, products, shipping
+    env.cr.commit()
+    return orders, products, charges
 
 
 def _partner_values(order):
@@ -346,7 +369,7 @@ def _partner_values(order):
     return customer, delivery if name else None
 
 
-def _order_values(order, customer, delivery, products, shipping):
+def _order_values(order, customer, delivery, products, charges):
     entry = order["entry"]
     lines = []
     for item in entry["items"]:
@@ -361,20 +384,39 @@ def _order_values(order, customer, delivery, products, shipping):
                 "price_unit": float(unit),
             }
         )
-    if Decimal(entry.get("shipping") or 0):
-        lines.append(
-            {
-                "product_id": shipping.id,
-                "product_uom_qty": 1,
-                "price_unit": float(entry["shipping"]),
-            }
-        )
+    # the same charge lines as the connector's: shipping, gift wrap, promotion, and
+    # the tax on top of the prices (Amazon's as facilitator, or the seller's)
+    facilitator = Decimal(entry.get("marketplaceFacilitatorTax") or 0)
+    seller_tax = (
+        Decimal(entry.get("tax") or 0) - facilitator
+        if entry.get("taxArithmetic") == "ADDITIVE"
+        else Decimal(0)
+    )
+    for key, amount in (
+        ("shipping", entry.get("shipping")),
+        ("gift_wrap", entry.get("giftWrap")),
+        ("promotion", entry.get("discount")),
+        ("facilitator_tax", facilitator),
+        ("tax", seller_tax),
+    ):
+        if Decimal(amount or 0):
+            lines.append(
+                {
+                    "product_id": charges[key].id,
+                    "product_uom_qty": 1,
+                    "price_unit": float(amount),
+                }
+            )
+    lines += [{"display_type": "line_note", "name": "Gift message"}] * entry.get(
+        "giftMessages", 0
+    )
     return {
         "partner_id": customer.id,
         "partner_invoice_id": customer.id,
         "partner_shipping_id": (delivery or customer).id,
         "company_id": order["account"].company_id.id,
         "warehouse_id": order["warehouse"].id,
+        "pricelist_id": order["pricelist"].id,
         "client_order_ref": order["data"]["orderId"],
         "order_line": [(0, 0, line) for line in lines],
     }
@@ -466,7 +508,7 @@ def _ship_outside(sale_orders, by_ref):
 
 
 def _floor(env, scenario_path, batched):
-    orders, products, shipping = _floor_data(env, scenario_path)
+    orders, products, charges = _floor_data(env, scenario_path)
     by_ref = {order["data"]["orderId"]: order for order in orders}
     Partner = env["res.partner"].with_context(mail_create_nolog=True)
     Sale = env["sale.order"].with_context(mail_create_nosubscribe=True)
@@ -491,7 +533,7 @@ def _floor(env, scenario_path, batched):
         sales = Sale.create(
             [
                 _order_values(
-                    order, customers[index], deliveries.get(index), products, shipping
+                    order, customers[index], deliveries.get(index), products, charges
                 )
                 for index, order in enumerate(chunk)
             ]
