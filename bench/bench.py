@@ -55,6 +55,7 @@ Output: a table on stdout, OUTDIR/result.json, OUTDIR/bench.png, OUTDIR/profile.
 The exit code is 1 when a run differs from its manifest or a target is missed.
 """
 
+import gc
 import json
 import math
 import os
@@ -269,6 +270,7 @@ def worker(mode, conf, db, stats_path, *args):
         cr.commit()
     _rss, peak = rss_kib()
     peak = stats.pop("peak_kib", None) or peak
+    rss_start = stats.pop("rss_start_kib", None) or rss_start
     stats.update(
         {
             "seconds": seconds,
@@ -682,6 +684,11 @@ def _last_runs(env):
 def _mode_connector(env, scenario_path, port, speed, rate_limits, profile_path=""):
     speed, rate_limits = float(speed), rate_limits == "1"
     _point_accounts(env, scenario_path, port)
+    # Reading the scenario (one JSON of every order) is the benchmark's, not the
+    # connector's: the peak RSS is measured from here.
+    gc.collect()
+    rss_start, _peak = rss_kib()
+    reset_peak_rss()
     waited = _patch_clients(env, speed, rate_limits)
     profiler = None
     if profile_path:
@@ -721,6 +728,7 @@ def _mode_connector(env, scenario_path, port, speed, rate_limits, profile_path="
         "ticks": ticks,
         "seconds": seconds,
         "peak_kib": peak_kib,
+        "rss_start_kib": rss_start,
         "waited_amazon_seconds": waited["seconds"],
         "page_seconds_max": max(waited["pages"], default=0.0),
         "page_seconds_mean": sum(waited["pages"]) / max(len(waited["pages"]), 1),
