@@ -169,3 +169,24 @@ def sample_seller_account(env, sandbox, name, since=None):
             "import_orders_since": since or naive(samples.START) - timedelta(days=2),
         }
     )
+
+
+def sample_seller_setup(cls, scenario, name):
+    """Class setup of the tests on the sample scenario of one seller
+    (``samples.sample_scenario``): ``scenario`` served for the class (``cls.sandbox``,
+    ``cls.app``), products SKU-000 and SKU-001, the other accounts archived (the crons
+    sync every active account) and ``cls.account`` of the seller on amazon.de and
+    amazon.fr."""
+    cls.sandbox = serve_for_class(cls, scenario)
+    cls.app = cls.sandbox.app
+    cls.env["product.product"].create(
+        [
+            {"name": sku, "default_code": sku, "is_storable": True}
+            for sku in ("SKU-000", "SKU-001")
+        ]
+    )
+    cls.env["amazon.account"].search([]).active = False
+    cls.account = sample_seller_account(cls.env, cls.sandbox, name)
+    cls.account._ensure_marketplace_line(
+        cls.env.ref("sale_amazon_connector.marketplace_fr")
+    )

@@ -36,7 +36,7 @@ from ..exceptions import AmazonInvalidInputError
 from ..models.amazon_account import ORDER_PAGE_SIZE_PARAM
 from ..services import sp_api
 from ..services.sp_api import RateLimiter, SpApiClient, TokenCache
-from .common import FakeClock, naive, sample_seller_account, serve_for_class
+from .common import FakeClock, naive, sample_seller_setup
 
 ORDERS = 10
 PAGE_SIZE = 4  # 10 orders: pages of 4, 4 and 2
@@ -65,20 +65,7 @@ class HostileCase(TransactionCase):
                 key=lambda o: (naive(o["lastUpdatedTime"]), o["orderId"]),
             )
         ]
-        cls.sandbox = serve_for_class(cls, copy.deepcopy(cls.scenario))
-        cls.app = cls.sandbox.app
-        cls.env["product.product"].create(
-            [
-                {"name": sku, "default_code": sku, "is_storable": True}
-                for sku in ("SKU-000", "SKU-001")
-            ]
-        )
-        # the crons sync every active account: only ours
-        cls.env["amazon.account"].search([]).active = False
-        cls.account = sample_seller_account(cls.env, cls.sandbox, "Hostile input shop")
-        cls.account._ensure_marketplace_line(
-            cls.env.ref("sale_amazon_connector.marketplace_fr")
-        )
+        sample_seller_setup(cls, copy.deepcopy(cls.scenario), "Hostile input shop")
 
     def setUp(self):
         super().setUp()

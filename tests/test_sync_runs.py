@@ -26,7 +26,7 @@ from ..models.amazon_account import (
     ORDER_SYNC_MAX_WAIT,
 )
 from ..services.sp_api import RateLimiter, SpApiClient, TokenCache
-from .common import naive, sample_seller_account, serve_for_class
+from .common import naive, sample_seller_setup
 
 ORDERS = 10
 PAGE_SIZE = 4  # 10 orders: pages of 4, 4 and 2
@@ -90,20 +90,7 @@ class TestSyncRuns(TransactionCase):
         )
         cls.order_ids = [order["orderId"] for order in entries]
         cls.orders_data = {order["orderId"]: order for order in entries}
-        cls.sandbox = serve_for_class(cls, copy.deepcopy(cls.scenario))
-        cls.app = cls.sandbox.app
-        cls.env["product.product"].create(
-            [
-                {"name": sku, "default_code": sku, "is_storable": True}
-                for sku in ("SKU-000", "SKU-001")
-            ]
-        )
-        # the cron syncs every active account: only ours
-        cls.env["amazon.account"].search([]).active = False
-        cls.account = sample_seller_account(cls.env, cls.sandbox, "Sync runs shop")
-        cls.account._ensure_marketplace_line(
-            cls.env.ref("sale_amazon_connector.marketplace_fr")
-        )
+        sample_seller_setup(cls, copy.deepcopy(cls.scenario), "Sync runs shop")
         cls.amazon_user = new_test_user(
             cls.env,
             login="sync_runs_amazon_user",
