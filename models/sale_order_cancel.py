@@ -493,11 +493,13 @@ class SaleOrder(models.Model):
 
         Until ``submit_feed`` returns, anything that fails is the orders': Amazon
         throttling or failing lets them go (sent by a later run), Amazon refusing
-        the feed or an error of the connector puts them in error (Amazon did not
-        cancel). Once ``submit_feed`` returned, Amazon is canceling them: the feed
-        id is written and committed at once, outside that handling, so nothing
-        after it can say otherwise (an error there stops the run, which keeps the
-        orders claimed: taken again after :data:`CANCEL_CLAIM_TIMEOUT` and sent
+        the feed puts them in error (Amazon did not cancel), any other error puts
+        them in error too, saying whether Amazon canceled is not known (it may
+        come from inside submit_feed after Amazon created the feed). Once
+        ``submit_feed`` returned, Amazon is canceling them: the feed id is
+        written and committed at once, outside that handling, so nothing after it
+        can say otherwise (an error there stops the run, which keeps the orders
+        claimed: taken again after :data:`CANCEL_CLAIM_TIMEOUT` and sent
         again, which Amazon answers with a warning that counts as done).
 
         :return: the feed id, or ``False`` when nothing was sent.
@@ -534,7 +536,11 @@ class SaleOrder(models.Model):
         # Amazon refused the feed, or the connector could not make it: recorded on
         # the orders, never left processing.
         except Exception as error:  # noqa: BLE001
-            if isinstance(error, AmazonApiError):
+            # Amazon's refusal is an answer: it did not cancel. Any other error
+            # may come from inside submit_feed after Amazon created the feed:
+            # whether it cancels is not known.
+            amazon_refused = isinstance(error, AmazonApiError)
+            if amazon_refused:
                 message = str(error)
             else:
                 log_error(
@@ -544,7 +550,7 @@ class SaleOrder(models.Model):
                     error=error,
                 )
                 message = error_text(self.env, error)
-            self._amazon_cancel_failed(message)
+            self._amazon_cancel_failed(message, outcome_unknown=not amazon_refused)
             counts["error"] += len(self)
             return False
         for order in self:

@@ -593,6 +593,33 @@ class TestCancellations(AmazonSandboxCase):
         self.sandbox.app.advance(FEED_PROCESSING_SECONDS)
         self.assertEqual(self._sync_cancellations(order)["done"], 1)
 
+    def test_an_error_inside_submit_feed_says_the_outcome_is_not_known(self):
+        """Reviewer (issue 8): an error that is not Amazon's, raised inside
+        submit_feed after Amazon may have created the feed, said "Amazon did not
+        cancel". Now the activity says whether Amazon canceled is not known."""
+        [order] = self._fresh_orders(6, 1)
+        self._cancel_in_odoo(order)
+        original = SpApiClient.submit_feed
+
+        def created_then_failed(client, *args, **kwargs):
+            original(client, *args, **kwargs)
+            raise self._quoting_error()
+
+        with (
+            patch.object(SpApiClient, "submit_feed", created_then_failed),
+            self.assertLogs("odoo.addons.sale_amazon_connector", "ERROR"),
+        ):
+            counts = self._sync_cancellations(order)
+        self.assertEqual((counts["sent"], counts["error"]), (0, 1))
+        self.assertEqual(order.amazon_cancel_state, "error")
+        activity = order.activity_ids.filtered(
+            lambda a: a.summary == "Amazon cancellation failed"
+        )
+        self.assertEqual(len(activity), 1)
+        self.assertIn("Whether Amazon canceled is not known", str(activity.note))
+        self.assertNotIn("Amazon did not cancel", str(activity.note))
+        self.assertNotIn(BUYER, str(activity.note))
+
     def test_a_long_run_renews_the_claim_of_the_orders_it_has_not_reached(self):
         """Reviewer (issue 8): the claim stamp is a 30-minute lease; a run that
         outlasted it let another worker take orders it had not reached yet. Now
