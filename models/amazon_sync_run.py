@@ -84,35 +84,47 @@ def claim_records(model, condition, values, limit=None):
     return records
 
 
-def renew_claims(records, state_column, values):
-    """Renew the lease of claimed ``records``: set ``values`` (a fresh claim date)
-    on those still processing, through :func:`claim_records` (row locks, in a
-    savepoint). The claim date is a lease: another run takes a record again once it
-    is older than the flow's timeout, so a run renews it at each record's commit,
-    and a long run keeps what it has not reached yet.
+def renew_claims(records, state_column, stamp_column, stamps):
+    """Renew the lease of claimed ``records``: stamp again (``stamp_column``, a
+    fresh claim date) those still processing *and still stamped by this run*
+    (``stamps``: ``{id: the stamp this run last wrote}``), through
+    :func:`claim_records` (row locks, in a savepoint). The claim date is a lease:
+    another run takes a record again once it is older than the flow's timeout,
+    so a run renews it at each record's commit, and a long run keeps what it has
+    not reached yet. A record whose stamp is no longer this run's was taken by
+    another run: it is not renewed (both runs would keep it), and is left to it.
+
+    ``stamps`` is updated in place: the renewed records get the new stamp, the
+    lost ones are removed (it holds what this run still holds).
 
     Not committed here: the caller's commit ends the step.
 
-    :param records: the records of one model this run claimed and still works on.
+    :param records: the records of one model this run claimed and still works on
+        (those missing from ``stamps`` are not this run's any more: left out).
     :param str state_column: the state column, ``'processing'`` while claimed.
-    :param dict values: ``{column: value}`` (the claim date).
+    :param str stamp_column: the claim date column.
+    :param dict stamps: ``{id: datetime}``, the stamp this run last wrote.
     :return: the records renewed, in the order of ``records``; one that is missing
         was taken by a concurrent run (its lease had expired), or is locked or was
         changed by another transaction: this run leaves it (taken again once its
         claim is stale).
     """
+    records = records.filtered(lambda record: record.id in stamps)
     if not records:
         return records
+    now = fields.Datetime.now()
 
     def renew(ids):
         return claim_records(
             records.browse(),
             SQL(
-                "id = ANY(%s) AND %s = 'processing'",
+                "id = ANY(%s) AND %s = 'processing' AND (id, %s) IN %s",
                 ids,
                 SQL.identifier(state_column),
+                SQL.identifier(stamp_column),
+                tuple((record_id, stamps[record_id]) for record_id in ids),
             ),
-            values,
+            {stamp_column: now},
         )
 
     renewed = renew(list(records.ids))
@@ -122,6 +134,10 @@ def renew_claims(records, state_column, values):
         for record in records:
             renewed |= renew([record.id])
     lost = records - renewed
+    for record in renewed:
+        stamps[record.id] = now
+    for record in lost:
+        stamps.pop(record.id, None)
     if lost:
         _logger.warning(
             "Amazon %s %s: claim not renewed (taken, locked or changed by another "

@@ -301,6 +301,8 @@ class SaleOrder(models.Model):
         claimed = self._amazon_claim_cancellations(account)
         if not claimed:
             return counts
+        # the stamp this run wrote: renewed only while it is still there
+        stamps = {order.id: order.amazon_cancel_claimed_at for order in claimed}
         Account._amazon_commit()
         pending = claimed.filtered(lambda order: not order.amazon_cancel_feed_ref)
         waiting = claimed - pending
@@ -311,7 +313,7 @@ class SaleOrder(models.Model):
         # fault.
         failure = account._amazon_with_client(
             lambda account_client: self._amazon_send_and_follow(
-                account_client, pending, waiting, counts
+                account_client, pending, waiting, counts, stamps
             ),
             client=client,
             client_options={**(client_options or {}), "call_log": call_log},
@@ -336,7 +338,7 @@ class SaleOrder(models.Model):
         return counts
 
     @api.model
-    def _amazon_send_and_follow(self, client, pending, waiting, counts):
+    def _amazon_send_and_follow(self, client, pending, waiting, counts, stamps):
         """Send the claimed ``pending`` orders in one feed, then follow the feeds of
         the claimed ``waiting`` orders, each step committed; ``counts`` is updated.
 
@@ -361,7 +363,7 @@ class SaleOrder(models.Model):
         if pending:
             counts["attempted"] += len(pending)
             feed_ref = pending._amazon_send_cancellation_feed(client, counts)
-            held = self._amazon_cancellation_step_done(held - pending)
+            held = self._amazon_cancellation_step_done(held - pending, stamps)
             if feed_ref:
                 pending._amazon_post_cancellation_sent(feed_ref)
                 self.env["amazon.account"]._amazon_commit()
@@ -418,30 +420,30 @@ class SaleOrder(models.Model):
                 counts["done"] += done
                 counts["error"] += failed
             orders._amazon_release_cancellations()
-            held = self._amazon_cancellation_step_done(held - orders)
+            held = self._amazon_cancellation_step_done(held - orders, stamps)
 
     @api.model
-    def _amazon_cancellation_step_done(self, held):
+    def _amazon_cancellation_step_done(self, held, stamps):
         """End a step of the run: renew the claim of the orders ``held`` (not
         reached yet) and commit.
 
+        :param dict stamps: ``{id: claim stamp this run last wrote}`` (updated).
         :return: the orders still held (see ``amazon_sync_run.renew_claims``).
         """
-        held = self._amazon_renew_cancellation_claims(held)
+        held = self._amazon_renew_cancellation_claims(held, stamps)
         self.env["amazon.account"]._amazon_commit()
         return held
 
     @api.model
-    def _amazon_renew_cancellation_claims(self, orders):
+    def _amazon_renew_cancellation_claims(self, orders, stamps):
         """Stamp the claimed ``orders`` again (``amazon_cancel_claimed_at``: the
-        lease :data:`CANCEL_CLAIM_TIMEOUT` counts from), not committed.
+        lease :data:`CANCEL_CLAIM_TIMEOUT` counts from) when their stamp is still
+        the one this run wrote (``stamps``, updated), not committed.
 
         :return: those still claimed by this run.
         """
         return renew_claims(
-            orders,
-            "amazon_cancel_state",
-            {"amazon_cancel_claimed_at": fields.Datetime.now()},
+            orders, "amazon_cancel_state", "amazon_cancel_claimed_at", stamps
         )
 
     @api.model

@@ -479,6 +479,8 @@ class StockPicking(models.Model):
             by_account[picking.amazon_account_id] |= picking
         progress = {"sent": 0, "attempted": 0, "throttled": 0, "skipped": 0}
         failures = []
+        # the claim stamp this run wrote: renewed only while it is still there
+        stamps = {picking.id: picking.amazon_sync_date for picking in self}
         for account, pickings in by_account.items():
             options = dict(client_options or {})
             if call_log is not None:
@@ -488,7 +490,7 @@ class StockPicking(models.Model):
             # _amazon_process_account).
             failure = account._amazon_with_client(
                 lambda account_client, pickings=pickings: (
-                    pickings._amazon_process_account(account_client, progress)
+                    pickings._amazon_process_account(account_client, progress, stamps)
                 ),
                 client=client,
                 client_options=options,
@@ -511,7 +513,7 @@ class StockPicking(models.Model):
             lambda p: p.amazon_sync_state == "processing" and not p.amazon_feed_ref
         ).write({"amazon_sync_state": "pending", "amazon_sync_date": False})
 
-    def _amazon_process_account(self, client, progress):
+    def _amazon_process_account(self, client, progress, stamps):
         """Send the claimed pickings of one account; ``progress`` counts them (see
         :meth:`_amazon_process`).
 
@@ -543,7 +545,7 @@ class StockPicking(models.Model):
                 continue
             if outcome == "skipped":
                 progress["skipped"] += 1
-            held = held._amazon_step_done(picking)
+            held = held._amazon_step_done(picking, stamps)
         untracked &= held
         for marketplace in untracked.sale_id.amazon_marketplace_id:
             batch = untracked.filtered(
@@ -554,7 +556,7 @@ class StockPicking(models.Model):
                     batch._amazon_send_fulfillment_feed, client, progress
                 )
             )
-            held = held._amazon_step_done(batch)
+            held = held._amazon_step_done(batch, stamps)
         for feed_ref in sorted(set(waiting.mapped("amazon_feed_ref"))):
             batch = waiting.filtered(lambda p, f=feed_ref: p.amazon_feed_ref == f)
             batch &= held
@@ -563,7 +565,7 @@ class StockPicking(models.Model):
             batch._amazon_guarded(
                 lambda batch=batch: batch._amazon_run(batch._amazon_follow_feed, client)
             )
-            held = held._amazon_step_done(batch)
+            held = held._amazon_step_done(batch, stamps)
 
     def _amazon_process_one(self, client, progress):
         """One claimed picking without feed: set aside when the order already
@@ -643,16 +645,15 @@ class StockPicking(models.Model):
                     }
                 )
 
-    def _amazon_step_done(self, done):
+    def _amazon_step_done(self, done, stamps):
         """End a step: renew the claim of the pickings still held (``self`` but
-        ``done``) and commit.
+        ``done``) whose claim date is still the one this run wrote (``stamps``:
+        ``{id: stamp}``, updated), and commit.
 
         :return: the pickings still held (see ``amazon_sync_run.renew_claims``).
         """
         held = renew_claims(
-            self - done,
-            "amazon_sync_state",
-            {"amazon_sync_date": fields.Datetime.now()},
+            self - done, "amazon_sync_state", "amazon_sync_date", stamps
         )
         self.env["amazon.account"]._amazon_commit()
         return held

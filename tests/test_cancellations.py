@@ -12,6 +12,7 @@ from unittest.mock import patch
 import psycopg2
 from spapi_sandbox import generator
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
@@ -425,10 +426,11 @@ class TestCancellations(AmazonSandboxCase):
         self.assertEqual(order.amazon_cancel_state, "done")
         self.assertEqual(len(self._get_feed_calls()), calls + 1)
 
-    def _fresh_orders(self, slot, count):
+    def _fresh_orders(self, slot, count, rank=0):
         """``count`` unshipped FBM orders of one account that no other test uses
         (the sandbox is shared), taken from slot ``slot`` on: each test of this
-        section has its own slots."""
+        section has its own slots. The account is the one with the most such
+        orders, or the next ones (``rank``)."""
         used = {
             *self.unshipped_fbm[:3],
             *self.unshipped_fbm[-2:],
@@ -446,7 +448,7 @@ class TestCancellations(AmazonSandboxCase):
         }
         candidates = [o for o in self.unshipped_fbm[3:-2] if o not in used]
         accounts = [o.amazon_account_id for o in candidates]
-        account = max(set(accounts), key=accounts.count)
+        account = sorted(set(accounts), key=lambda a: (-accounts.count(a), a.id))[rank]
         mine = [o for o in candidates if o.amazon_account_id == account]
         self.assertGreaterEqual(len(mine), slot + count, "not enough orders")
         return mine[slot : slot + count]
@@ -620,6 +622,17 @@ class TestCancellations(AmazonSandboxCase):
         self.assertNotIn("Amazon did not cancel", str(activity.note))
         self.assertNotIn(BUYER, str(activity.note))
 
+    def _later(self, minutes):
+        """Patch ``fields.Datetime.now``: from the moment ``later[0]`` is set to
+        True, now is ``minutes`` later (time passes while Amazon answers)."""
+        real_now = fields.Datetime.now
+        later = [False]
+
+        def now():
+            return real_now() + timedelta(minutes=minutes if later[0] else 0)
+
+        return later, patch.object(fields.Datetime, "now", staticmethod(now))
+
     def test_a_long_run_renews_the_claim_of_the_orders_it_has_not_reached(self):
         """Reviewer (issue 8): the claim stamp is a 30-minute lease; a run that
         outlasted it let another worker take orders it had not reached yet. Now
@@ -631,18 +644,12 @@ class TestCancellations(AmazonSandboxCase):
         Order = type(first)
         original = Order._amazon_follow_cancellation_feed
         followed, taken = [], []
+        later, clock = self._later(31)
 
         def slow(orders, client):
             if not followed:
                 # 31 minutes pass while Amazon answers for the first feed
-                self.env.flush_all()
-                self.env.cr.execute(
-                    "UPDATE sale_order SET amazon_cancel_claimed_at = "
-                    "amazon_cancel_claimed_at - interval '31 minutes' "
-                    "WHERE id IN %s",
-                    [(first.id, second.id)],
-                )
-                (first | second).invalidate_recordset(["amazon_cancel_claimed_at"])
+                later[0] = True
             else:
                 # another worker claims at that moment
                 taken.append(
@@ -651,7 +658,7 @@ class TestCancellations(AmazonSandboxCase):
             followed.append(orders)
             return original(orders, client)
 
-        with patch.object(Order, "_amazon_follow_cancellation_feed", slow):
+        with patch.object(Order, "_amazon_follow_cancellation_feed", slow), clock:
             counts = self._sync_cancellations(first)
         self.assertEqual(len(followed), 2)
         self.assertFalse(taken[0] & followed[1], "still this run's")
@@ -659,6 +666,45 @@ class TestCancellations(AmazonSandboxCase):
         self.assertEqual(
             (first.amazon_cancel_state, second.amazon_cancel_state), ("done", "done")
         )
+
+    def test_an_order_another_run_took_again_is_not_renewed_nor_followed(self):
+        """Reviewer (issue 8): renewing a claim checked only that the order was
+        still processing, so an order another run had taken again (its lease
+        expired) was renewed and followed by both runs. Now only a claim still
+        stamped by this run is renewed: the other run keeps the order."""
+        first, second = self._fresh_orders(0, 2, rank=1)
+        account = first.amazon_account_id
+        self._sent_apart(first, second)
+        Order = type(first)
+        original = Order._amazon_follow_cancellation_feed
+        followed, taken = [], []
+        later, clock = self._later(31)
+
+        def slow(orders, client):
+            if not followed:
+                # 31 minutes pass, then another worker claims the stale orders
+                later[0] = True
+                taken.append(
+                    orders.env["sale.order"]._amazon_claim_cancellations(account)
+                )
+            followed.append(orders)
+            return original(orders, client)
+
+        with patch.object(Order, "_amazon_follow_cancellation_feed", slow), clock:
+            counts = self._sync_cancellations(first)
+            stamp = fields.Datetime.now()
+        self.assertEqual(followed, [first], "the second order is the other run's")
+        self.assertIn(second, taken[0])
+        self.assertEqual(counts["done"], 1)
+        self.assertEqual(first.amazon_cancel_state, "done")
+        self.assertEqual(second.amazon_cancel_state, "processing")
+        # the other run's claim stamp, not renewed by this run
+        self.assertLessEqual(second.amazon_cancel_claimed_at, stamp)
+        self.assertGreater(
+            second.amazon_cancel_claimed_at, stamp - timedelta(minutes=1)
+        )
+        taken[0]._amazon_release_cancellations()
+        self.assertEqual(self._sync_cancellations(second)["done"], 1)
 
     def test_a_run_where_every_call_is_throttled_is_not_done(self):
         """The rate limiter leaves no getFeed call within the call's max_wait:

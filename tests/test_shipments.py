@@ -15,7 +15,7 @@ from unittest.mock import patch
 import psycopg2
 from spapi_sandbox import samples, serve
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import UserError
 from odoo.sql_db import db_connect
 from odoo.tests import Form, tagged
@@ -840,6 +840,18 @@ class TestShipments(ShipmentMixin, TransactionCase):
         self.assertIn("failing", logged, "the traceback's frames")
         self.assertNotIn(BUYER, logged)
 
+    @staticmethod
+    def _later(minutes):
+        """Patch ``fields.Datetime.now``: from the moment ``later[0]`` is set to
+        True, now is ``minutes`` later (time passes while Amazon answers)."""
+        real_now = fields.Datetime.now
+        later = [False]
+
+        def now():
+            return real_now() + timedelta(minutes=minutes if later[0] else 0)
+
+        return later, patch.object(fields.Datetime, "now", staticmethod(now))
+
     def test_a_long_run_renews_the_claim_of_the_pickings_it_has_not_reached(self):
         """Reviewer (issue 8): the claim date is a 30-minute lease; a run that
         outlasted it let another worker take pickings it had not reached yet.
@@ -853,29 +865,56 @@ class TestShipments(ShipmentMixin, TransactionCase):
         Picking = type(first)
         original = Picking._amazon_confirm_packages
         confirmed, taken = [], []
+        later, clock = self._later(31)
 
         def slow(record, client):
             if not confirmed:
                 # 31 minutes pass while Amazon answers for the first picking
-                self.env.flush_all()
-                self.env.cr.execute(
-                    "UPDATE stock_picking SET amazon_sync_date = "
-                    "amazon_sync_date - interval '31 minutes' WHERE id IN %s",
-                    [(first.id, second.id)],
-                )
-                (first | second).invalidate_recordset(["amazon_sync_date"])
+                later[0] = True
             else:
                 # another worker claims at that moment
                 taken.append(record.env["stock.picking"]._amazon_claim(self.account))
             confirmed.append(record)
             return original(record, client)
 
-        with patch.object(Picking, "_amazon_confirm_packages", slow):
+        with patch.object(Picking, "_amazon_confirm_packages", slow), clock:
             counts = self._sync()
         self.assertEqual(confirmed, [first, second])
         self.assertFalse(taken[0], "still this run's")
         self.assertEqual(counts["done"], 2)
         self.assertEqual(self._calls("confirmShipment"), 2)
+
+    def test_a_picking_another_run_took_again_is_not_renewed_nor_confirmed(self):
+        """Reviewer (issue 8): renewing a claim checked only that the picking was
+        still processing, so a picking another run had taken again (its lease
+        expired) was renewed and confirmed by both runs. Now only a claim still
+        stamped by this run is renewed: the other run keeps the picking."""
+        first = self._open_picking(self._import(2))
+        second = self._open_picking(self._import(3))
+        self._ship(first)
+        self._ship(second)
+        Picking = type(first)
+        original = Picking._amazon_confirm_packages
+        confirmed, taken = [], []
+        later, clock = self._later(31)
+
+        def slow(record, client):
+            if not confirmed:
+                # 31 minutes pass, then another worker claims the stale pickings
+                later[0] = True
+                taken.append(record.env["stock.picking"]._amazon_claim(self.account))
+            confirmed.append(record)
+            return original(record, client)
+
+        with patch.object(Picking, "_amazon_confirm_packages", slow), clock:
+            counts = self._sync()
+        self.assertEqual(confirmed, [first], "the second picking is the other run's")
+        self.assertIn(second, taken[0])
+        self.assertEqual(counts["done"], 1)
+        self.assertEqual(self._calls("confirmShipment"), 1)
+        self.assertEqual(
+            (first.amazon_sync_state, second.amazon_sync_state), ("done", "processing")
+        )
 
     def test_pickings_settled_without_a_call_count_as_done(self):
         """Reviewer (issue 8): a picking whose order Amazon reports shipped is
