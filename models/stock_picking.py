@@ -605,8 +605,14 @@ class StockPicking(models.Model):
             accepted before stay recorded).
         """
         try:
-            with self.env.cr.savepoint():
-                return step()
+            try:
+                with self.env.cr.savepoint():
+                    return step()
+            except Exception as error:
+                # Amazon accepted a feed before the error: it stays recorded
+                if not self._amazon_keep_accepted_feed(error):
+                    raise
+                return "sent"
         except AmazonAuthError as error:
             # the savepoint undid what _amazon_run recorded
             self._amazon_keep_accepted(error)
@@ -676,8 +682,13 @@ class StockPicking(models.Model):
         calls_before = client.call_log.total()
         throttled = False
         try:
-            with self.env.cr.savepoint():
-                step(client)
+            try:
+                with self.env.cr.savepoint():
+                    step(client)
+            except Exception as error:
+                # Amazon accepted a feed before the error: it stays recorded
+                if not self._amazon_keep_accepted_feed(error):
+                    raise
         except AmazonAuthError as error:
             self._amazon_keep_accepted(error)
             self.filtered(lambda p: not p.amazon_feed_ref).write(
@@ -891,7 +902,11 @@ class StockPicking(models.Model):
         """One ``POST_FLAT_FILE_FULFILLMENT_DATA`` feed for these pickings (one
         account, one marketplace): a row per item and package; the pickings stay
         processing with the feed id and their row numbers until
-        :meth:`_amazon_follow_feed` reads the result.
+        :meth:`_amazon_follow_feed` reads the result. Once ``submit_feed``
+        returned, Amazon has the feed: an error recording it carries it
+        (``amazon_accepted_feed``, recorded again after the rollback by
+        :meth:`_amazon_keep_accepted_feed`), and the chatter note is posted in a
+        savepoint of its own whose failure is only logged.
 
         :raise AmazonApiError: the document, upload or feed was refused.
         """
@@ -930,20 +945,82 @@ class StockPicking(models.Model):
             TSV_CONTENT_TYPE,
             [marketplace.marketplace_ref],
         )
-        for picking, numbers in messages.items():
+        # Amazon has the feed: from here on, an error must not roll its id back
+        # (the pickings would be sent again). The error carries the feed, which
+        # _amazon_run and _amazon_guarded record again after their rollback.
+        accepted = {
+            picking.id: ",".join(map(str, numbers))
+            for picking, numbers in messages.items()
+        }
+        try:
+            for picking in self:
+                picking.write(
+                    {
+                        "amazon_feed_ref": feed_ref,
+                        "amazon_feed_messages": accepted[picking.id],
+                    }
+                )
+            self.env.flush_all()
+        except Exception as error:
+            error.amazon_accepted_feed = (feed_ref, accepted)
+            raise
+        self._amazon_post_feed_sent(feed_ref)
+
+    def _amazon_post_feed_sent(self, feed_ref):
+        """Say in each picking's chatter that it left in fulfillment feed
+        ``feed_ref`` (in a savepoint of its own: a note that cannot be posted is
+        logged, it changes nothing of the shipment Amazon took)."""
+        try:
+            with self.env.cr.savepoint():
+                for picking in self:
+                    picking.message_post(
+                        body=_(
+                            "Shipment sent to Amazon in fulfillment feed %s "
+                            "(untracked carrier); waiting for Amazon's result.",
+                            feed_ref,
+                        )
+                    )
+        except Exception as error:  # noqa: BLE001
+            log_error(
+                _logger,
+                "Amazon fulfillment feed %s: note not posted on pickings %s",
+                feed_ref,
+                self.ids,
+                error=error,
+            )
+
+    def _amazon_keep_accepted_feed(self, error):
+        """When ``error`` came after Amazon accepted a fulfillment feed for these
+        pickings (``amazon_accepted_feed``: its id and each picking's rows), record
+        that feed again (the savepoint of the step rolled it back): the pickings
+        keep waiting for its result instead of going to error or back to the
+        queue (sent again). The error is logged.
+
+        :return: whether the feed was recorded (the error is then handled).
+        """
+        accepted = getattr(error, "amazon_accepted_feed", None)
+        if not accepted:
+            return False
+        feed_ref, messages = accepted
+        pickings = self.filtered(lambda p: p.id in messages)
+        for picking in pickings:
             picking.write(
                 {
+                    "amazon_sync_state": "processing",
                     "amazon_feed_ref": feed_ref,
-                    "amazon_feed_messages": ",".join(map(str, numbers)),
+                    "amazon_feed_messages": messages[picking.id],
                 }
             )
-            picking.message_post(
-                body=_(
-                    "Shipment sent to Amazon in fulfillment feed %s (untracked "
-                    "carrier); waiting for Amazon's result.",
-                    feed_ref,
-                )
-            )
+        self.env.flush_all()
+        log_error(
+            _logger,
+            "Amazon fulfillment feed %s of pickings %s: accepted by Amazon, kept "
+            "after an error",
+            feed_ref,
+            pickings.ids,
+            error=error,
+        )
+        return True
 
     def _amazon_follow_feed(self, client):
         """``getFeed`` for the pickings of one feed; once Amazon is done, its

@@ -370,6 +370,66 @@ class TestShipments(ShipmentMixin, TransactionCase):
         self.assertEqual(feed["feedType"], "POST_FLAT_FILE_FULFILLMENT_DATA")
         self.assertEqual(feed["feedId"], picking.amazon_feed_ref)
 
+    def _feed_kept_after(self, failing, patcher):
+        """Ship an untracked picking and sync it while ``patcher`` makes a step
+        after submit_feed fail: Amazon has the feed, so the picking keeps
+        waiting for it (no error, not sent again) and is done once Amazon
+        processed it."""
+        picking = self._open_picking(self._import(4))
+        self._ship(picking, carrier="Deutsche Post Brief", tracking=False)
+        with self.assertLogs("odoo.addons.sale_amazon_connector", "ERROR"), patcher:
+            counts = self._sync()
+        self.assertTrue(failing, "the patched step failed")
+        self.assertEqual(counts["sent"], 1)
+        self.assertEqual(picking.amazon_sync_state, "processing")
+        self.assertFalse(picking.amazon_sync_error)
+        [feed] = self.sandbox.app.feeds(samples.SELLER_PII)
+        self.assertEqual(picking.amazon_feed_ref, feed["feedId"])
+        # one row per item of the order (one package)
+        rows = range(1, len(self._order_data(4)["orderItems"]) + 1)
+        self.assertEqual(picking.amazon_feed_messages, ",".join(map(str, rows)))
+        self.sandbox.app.advance(61)
+        self._age_claim(picking)
+        self._sync()
+        self.assertEqual(picking.amazon_sync_state, "done", picking.amazon_sync_error)
+        self.assertEqual(self._calls("createFeed"), 1, "sent once")
+
+    def test_a_failing_note_after_amazon_took_the_feed_keeps_the_feed(self):
+        """Reviewer (issue 8): the chatter note posted after submit_feed failing
+        rolled the feed id back with the step: the picking went to error, then
+        was sent again. Now the note has its own savepoint (its failure logged)
+        and the picking waits for Amazon's result."""
+        Picking = self.env["stock.picking"].__class__
+        original = Picking.message_post
+        failing = []
+
+        def failing_post(record, **kwargs):
+            if "fulfillment feed" in str(kwargs.get("body")):
+                failing.append(record)
+                raise psycopg2.IntegrityError("note refused")
+            return original(record, **kwargs)
+
+        self._feed_kept_after(
+            failing, patch.object(Picking, "message_post", failing_post)
+        )
+
+    def test_an_error_recording_the_feed_amazon_took_keeps_the_feed(self):
+        """Reviewer (issue 8): an error while recording the feed id Amazon
+        returned (a write, a flush) rolled it back: the picking went to error,
+        then was sent again. Now the error carries the accepted feed, which is
+        recorded again after the rollback: the picking waits for its result."""
+        Picking = self.env["stock.picking"].__class__
+        original = Picking.write
+        failing = []
+
+        def failing_write(records, vals):
+            if "amazon_feed_messages" in vals and not failing:
+                failing.append(records)
+                raise psycopg2.IntegrityError("write refused")
+            return original(records, vals)
+
+        self._feed_kept_after(failing, patch.object(Picking, "write", failing_write))
+
     def test_validation_refused_without_tracking_or_carrier(self):
         order = self._import(5)
         picking = self._open_picking(order).with_user(self.stock_user)
