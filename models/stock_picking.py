@@ -462,6 +462,11 @@ class StockPicking(models.Model):
     def _amazon_process(self, client=None, call_log=None, client_options=None):
         """Send what the claimed pickings need, account by account.
 
+        Each step's commit renews the claim of every picking the run still holds
+        (those of its next accounts too, see :meth:`_amazon_step_done`); an
+        account starts with those still held only, and its failure releases only
+        those (one another run took meanwhile is left to it).
+
         :return: ``(progress, failures)``: ``progress`` counts the pickings
             ``sent`` (a request reached Amazon for them), ``attempted`` (their
             confirmation or feed was tried), ``throttled`` (back in the queue
@@ -481,7 +486,12 @@ class StockPicking(models.Model):
         failures = []
         # the claim stamp this run wrote: renewed only while it is still there
         stamps = {picking.id: picking.amazon_sync_date for picking in self}
-        for account, pickings in by_account.items():
+        for account, account_pickings in by_account.items():
+            # each step's commit renews the claims of the whole run: those lost
+            # meanwhile (taken by another run) are left to it
+            pickings = account_pickings.filtered(lambda p: p.id in stamps)
+            if not pickings:
+                continue
             options = dict(client_options or {})
             if call_log is not None:
                 options["call_log"] = call_log
@@ -501,9 +511,12 @@ class StockPicking(models.Model):
                     account.id,
                     type(failure).__name__,
                 )
-                pickings._amazon_release()
+                # only the pickings this run still holds
+                pickings.filtered(lambda p: p.id in stamps)._amazon_release()
                 failures.append(f"{type(failure).__name__}: {failure}")
                 Account._amazon_commit()
+            for picking in pickings:
+                stamps.pop(picking.id, None)
         return progress, failures
 
     def _amazon_release(self):
@@ -652,17 +665,22 @@ class StockPicking(models.Model):
                 )
 
     def _amazon_step_done(self, done, stamps):
-        """End a step: renew the claim of the pickings still held (``self`` but
-        ``done``) whose claim date is still the one this run wrote (``stamps``:
-        ``{id: stamp}``, updated), and commit.
+        """End a step: renew the claim of every picking the run still holds
+        (``stamps``: ``{id: stamp}``, updated; ``done`` leaves it), those of its
+        other accounts too, when their claim date is still the one this run
+        wrote, and commit.
 
-        :return: the pickings still held (see ``amazon_sync_run.renew_claims``).
+        :return: the pickings of ``self`` still held (see
+            ``amazon_sync_run.renew_claims``).
         """
+        for picking in done:
+            stamps.pop(picking.id, None)
+        # every picking the run still holds, those of its other accounts too
         held = renew_claims(
-            self - done, "amazon_sync_state", "amazon_sync_date", stamps
+            self.browse(list(stamps)), "amazon_sync_state", "amazon_sync_date", stamps
         )
         self.env["amazon.account"]._amazon_commit()
-        return held
+        return self & held
 
     def _amazon_run(self, step, client, progress=None):
         """Run ``step(client)`` in a savepoint; an error puts the pickings back in

@@ -976,6 +976,74 @@ class TestShipments(ShipmentMixin, TransactionCase):
             (first.amazon_sync_state, second.amazon_sync_state), ("done", "processing")
         )
 
+    def test_a_long_run_renews_the_claims_of_its_other_accounts_too(self):
+        """Reviewer (issue 8): a run renewed at each commit only the claims of
+        the account it was processing, so the pickings of its next accounts
+        could be taken by another run meanwhile. Now each commit renews every
+        picking the run still holds: 31 minutes after the claim, another run's
+        claim skips the other account's picking too."""
+        first = self._open_picking(self._import(2))
+        second = self._open_picking(self._import(3))
+        other = self._open_picking(self._import(5))
+        for picking in (first, second, other):
+            self._ship(picking)
+        other_account = self._create_account(self.env, seller_id=samples.SELLER_PLAIN)
+        other.sale_id.amazon_account_id = other_account
+        Picking = type(first)
+        original = Picking._amazon_confirm_packages
+        confirmed, taken = [], []
+        later, clock = self._later(31)
+
+        def slow(record, client):
+            if not confirmed:
+                # 31 minutes pass while Amazon answers for the first picking
+                later[0] = True
+            elif record == second:
+                # another worker claims every account at that moment
+                taken.append(record.env["stock.picking"]._amazon_claim())
+            confirmed.append(record)
+            return original(record, client)
+
+        with patch.object(Picking, "_amazon_confirm_packages", slow), clock:
+            self.env["stock.picking"]._amazon_sync_pickings(
+                accounts=self.account | other_account
+            )
+        self.assertNotIn(other, taken[0], "still this run's")
+        self.assertEqual(confirmed, [first, second, other])
+
+    def test_a_failing_account_releases_only_the_pickings_the_run_holds(self):
+        """Reviewer (issue 8): an account whose credentials Amazon refuses put
+        back in the queue all its pickings of the run, also one another run had
+        taken meanwhile (its lease expired). Now that picking is left to the
+        other run: still processing, with that run's claim."""
+        first = self._open_picking(self._import(2))
+        other = self._open_picking(self._import(5))
+        for picking in (first, other):
+            self._ship(picking)
+        refused = self._create_account(
+            self.env, seller_id=samples.SELLER_PLAIN, refresh="Atzr|refused"
+        )
+        other.sale_id.amazon_account_id = refused
+        Picking = type(first)
+        original = Picking._amazon_confirm_packages
+        taken = []
+        later, clock = self._later(31)
+
+        def slow(record, client):
+            # 31 minutes pass, then another worker claims the stale pickings
+            later[0] = True
+            taken.append(record.env["stock.picking"]._amazon_claim(refused))
+            return original(record, client)
+
+        with patch.object(Picking, "_amazon_confirm_packages", slow), clock:
+            self.env["stock.picking"]._amazon_sync_pickings(
+                accounts=self.account | refused
+            )
+        self.assertIn(other, taken[0])
+        self.assertEqual(first.amazon_sync_state, "done")
+        self.assertEqual(other.amazon_sync_state, "processing", "the other run's")
+        self.assertTrue(other.amazon_sync_date, "its claim kept")
+
     def test_pickings_settled_without_a_call_count_as_done(self):
         """Reviewer (issue 8): a picking whose order Amazon reports shipped is
         set aside without a call; it was neither attempted nor done, so a run
