@@ -1,8 +1,12 @@
+import logging
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
+import psycopg2
 from spapi_sandbox import samples, serve
 from spapi_sandbox.clock import parse_datetime
 
+from odoo import fields
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
 
@@ -190,3 +194,35 @@ def sample_seller_setup(cls, scenario, name):
     cls.account._ensure_marketplace_line(
         cls.env.ref("sale_amazon_connector.marketplace_fr")
     )
+
+
+def formatted_logs(logs):
+    """The records of ``assertLogs`` (or a list of records) as a log handler prints
+    them: a ``logging.Formatter`` interpolates their %-arguments and appends their
+    traceback."""
+    records = getattr(logs, "records", logs)
+    formatter = logging.Formatter("%(levelname)s %(name)s: %(message)s")
+    return "\n".join(formatter.format(record) for record in records)
+
+
+def quoting_error(buyer):
+    """A database error whose DETAIL quotes ``buyer`` (as psycopg2's do)."""
+    return psycopg2.IntegrityError(
+        'duplicate key value violates unique constraint "res_partner_uniq"\n'
+        f"DETAIL:  Key (name)=({buyer}) already exists.\n"
+    )
+
+
+def later_clock(minutes):
+    """Patch ``fields.Datetime.now``: from the moment ``later[0]`` is set to True,
+    now is ``minutes`` later (time passes while Amazon answers).
+
+    :return: ``(later, patcher)``.
+    """
+    real_now = fields.Datetime.now
+    later = [False]
+
+    def now():
+        return real_now() + timedelta(minutes=minutes if later[0] else 0)
+
+    return later, patch.object(fields.Datetime, "now", staticmethod(now))

@@ -7,7 +7,6 @@ Orders come from :func:`.test_properties.amazon_order` through the sync's per-or
 import; Odoo's dates are moved with freezegun.
 """
 
-import logging
 from datetime import datetime
 from decimal import Decimal
 from unittest.mock import patch
@@ -21,7 +20,7 @@ from odoo.tests import tagged
 from ..exceptions import AmazonAuthError, AmazonUserError
 from ..models.amazon_retention import ERASED_FAILURE_ERROR, ERASED_GIFT_MESSAGE
 from ..models.res_partner import ANONYMOUS_NAME
-from .common import AmazonCommon
+from .common import AmazonCommon, formatted_logs
 from .test_properties import amazon_order
 
 ALICE = {
@@ -355,13 +354,6 @@ def quoting_database_error():
         f"DETAIL:  Key (name, street)=({ALICE['name']}, {ALICE['street']}) already "
         "exists.\n"
     )
-
-
-def formatted_logs(logs):
-    """The log records of ``assertLogs`` as a handler prints them (traceback of
-    ``exc_info`` included)."""
-    formatter = logging.Formatter("%(levelname)s %(name)s: %(message)s")
-    return "\n".join(formatter.format(record) for record in logs.records)
 
 
 @tagged("post_install", "-at_install")

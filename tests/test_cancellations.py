@@ -5,11 +5,9 @@ The sandbox is shared by the tests of the class and never rolled back: each test
 on its own orders, and its clock only moves forward.
 """
 
-import logging
 from datetime import timedelta
 from unittest.mock import patch
 
-import psycopg2
 from spapi_sandbox import generator
 
 from odoo import fields
@@ -18,7 +16,13 @@ from odoo.tests import Form, tagged
 
 from ..exceptions import AmazonApiError
 from ..services.sp_api import RateLimiter, SpApiClient
-from .common import AmazonSandboxCase, FakeClock
+from .common import (
+    AmazonSandboxCase,
+    FakeClock,
+    formatted_logs,
+    later_clock,
+    quoting_error,
+)
 
 FEED_PROCESSING_SECONDS = 61  # the sandbox's feeds are DONE 60 s after creation
 # A buyer's name, as a database error or a constraint may quote it.
@@ -468,13 +472,6 @@ class TestCancellations(AmazonSandboxCase):
         self.assertNotEqual(first.amazon_cancel_feed_ref, second.amazon_cancel_feed_ref)
         self.sandbox.app.advance(FEED_PROCESSING_SECONDS)
 
-    def _quoting_error(self):
-        """A database error whose DETAIL quotes a buyer."""
-        return psycopg2.IntegrityError(
-            'duplicate key value violates unique constraint "res_partner_uniq"\n'
-            f"DETAIL:  Key (name)=({BUYER}) already exists.\n"
-        )
-
     def test_an_error_while_following_one_feed_is_that_feeds_orders_error(self):
         """Reviewer (issue 8): a repeatable error that is neither Amazon's nor the
         connector's while following one feed (a bug, another module's constraint,
@@ -489,7 +486,7 @@ class TestCancellations(AmazonSandboxCase):
         feed_ref = first.amazon_cancel_feed_ref
         Order = type(first)
         original = Order._amazon_follow_cancellation_feed
-        error = self._quoting_error()
+        error = quoting_error(BUYER)
 
         def broken(orders, client):
             if first in orders:
@@ -516,9 +513,7 @@ class TestCancellations(AmazonSandboxCase):
         )
         self.assertEqual(len(activity), 1)
         self.assertIn("not known", str(activity.note))
-        logged = "\n".join(
-            logging.Formatter("%(message)s").format(record) for record in logs.records
-        )
+        logged = formatted_logs(logs)
         self.assertIn(f"[{first.id}]", logged)
         self.assertNotIn(BUYER, logged)
         # Fixed: Retry follows the same feed again.
@@ -575,7 +570,7 @@ class TestCancellations(AmazonSandboxCase):
 
         def failing_post(record, **kwargs):
             if "Cancellation sent to Amazon" in str(kwargs.get("body")):
-                raise self._quoting_error()
+                raise quoting_error(BUYER)
             return original(record, **kwargs)
 
         with (
@@ -605,7 +600,7 @@ class TestCancellations(AmazonSandboxCase):
 
         def created_then_failed(client, *args, **kwargs):
             original(client, *args, **kwargs)
-            raise self._quoting_error()
+            raise quoting_error(BUYER)
 
         with (
             patch.object(SpApiClient, "submit_feed", created_then_failed),
@@ -622,17 +617,6 @@ class TestCancellations(AmazonSandboxCase):
         self.assertNotIn("Amazon did not cancel", str(activity.note))
         self.assertNotIn(BUYER, str(activity.note))
 
-    def _later(self, minutes):
-        """Patch ``fields.Datetime.now``: from the moment ``later[0]`` is set to
-        True, now is ``minutes`` later (time passes while Amazon answers)."""
-        real_now = fields.Datetime.now
-        later = [False]
-
-        def now():
-            return real_now() + timedelta(minutes=minutes if later[0] else 0)
-
-        return later, patch.object(fields.Datetime, "now", staticmethod(now))
-
     def test_a_long_run_renews_the_claim_of_the_orders_it_has_not_reached(self):
         """Reviewer (issue 8): the claim stamp is a 30-minute lease; a run that
         outlasted it let another worker take orders it had not reached yet. Now
@@ -644,7 +628,7 @@ class TestCancellations(AmazonSandboxCase):
         Order = type(first)
         original = Order._amazon_follow_cancellation_feed
         followed, taken = [], []
-        later, clock = self._later(31)
+        later, clock = later_clock(31)
 
         def slow(orders, client):
             if not followed:
@@ -678,7 +662,7 @@ class TestCancellations(AmazonSandboxCase):
         Order = type(first)
         original = Order._amazon_follow_cancellation_feed
         followed, taken = [], []
-        later, clock = self._later(31)
+        later, clock = later_clock(31)
 
         def slow(orders, client):
             if not followed:

@@ -36,7 +36,7 @@ from ..exceptions import AmazonInvalidInputError
 from ..models.amazon_account import ORDER_PAGE_SIZE_PARAM
 from ..services import sp_api
 from ..services.sp_api import RateLimiter, SpApiClient, TokenCache
-from .common import FakeClock, naive, sample_seller_setup
+from .common import FakeClock, formatted_logs, naive, sample_seller_setup
 
 ORDERS = 10
 PAGE_SIZE = 4  # 10 orders: pages of 4, 4 and 2
@@ -411,13 +411,6 @@ class TestLogsOfAFailingRun(HostileCase):
                 logger.setLevel(level)
         return records
 
-    @staticmethod
-    def _format(records):
-        """The records as a log handler prints them: a ``logging.Formatter``
-        interpolates their %-arguments and appends their traceback."""
-        formatter = logging.Formatter("%(levelname)s %(name)s: %(message)s")
-        return "\n".join(formatter.format(record) for record in records)
-
     def test_module_never_enables_the_librarys_debug_logging(self):
         """Building clients and calling Amazon leaves the library's loggers at INFO
         or above, with the filter that drops their DEBUG records."""
@@ -465,7 +458,7 @@ class TestLogsOfAFailingRun(HostileCase):
             ],
             "a DEBUG record of the library got through",
         )
-        text = self._format(records)
+        text = formatted_logs(records)
         secrets = [samples.CLIENT_SECRET, "wrong-client-secret", samples.REFRESH_PII]
         secrets += list(self.app.state.tokens)  # every access token issued
         for secret in secrets:
@@ -538,7 +531,7 @@ class TestLogsOfAFailingRun(HostileCase):
         )
         self.assertIn("ValidationError", failure.error)
         self.assertIn(buyer["buyerName"], failure.error, "the user sees why")
-        text = self._format(records)
+        text = formatted_logs(records)
         self.assertIn(target["orderId"], text, "the failure was logged")
         self.assertIn("ValidationError", text)
         for value in quoted:

@@ -6,7 +6,6 @@ truth of what Amazon was told. The sandbox clock is frozen and moved by the test
 nothing sleeps.
 """
 
-import logging
 import threading
 from contextlib import closing
 from datetime import datetime, timedelta
@@ -15,7 +14,7 @@ from unittest.mock import patch
 import psycopg2
 from spapi_sandbox import samples, serve
 
-from odoo import SUPERUSER_ID, api, fields
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 from odoo.sql_db import db_connect
 from odoo.tests import Form, tagged
@@ -26,7 +25,7 @@ from odoo.addons.sale_amazon_connector.models import amazon_account
 from odoo.addons.sale_amazon_connector.models.stock_picking import FEED_POLL_INTERVAL
 from odoo.addons.sale_amazon_connector.services import sp_api
 
-from .common import FakeClock
+from .common import FakeClock, formatted_logs, later_clock, quoting_error
 
 ORDERS = 12
 # A buyer's name, as a database error or a constraint may quote it.
@@ -779,18 +778,6 @@ class TestShipments(ShipmentMixin, TransactionCase):
             ),
         )
 
-    def _quoting_error(self):
-        """A database error whose DETAIL quotes a buyer."""
-        return psycopg2.IntegrityError(
-            'duplicate key value violates unique constraint "res_partner_uniq"\n'
-            f"DETAIL:  Key (name)=({BUYER}) already exists.\n"
-        )
-
-    @staticmethod
-    def _formatted(logs):
-        formatter = logging.Formatter("%(levelname)s %(name)s: %(message)s")
-        return "\n".join(formatter.format(record) for record in logs.records)
-
     def test_an_unexpected_error_is_that_pickings_error_and_the_others_go_on(self):
         """Reviewer (issue 8): a repeatable error that is neither Amazon's nor the
         connector's while reading one picking (a bug, another module's
@@ -805,7 +792,7 @@ class TestShipments(ShipmentMixin, TransactionCase):
         self._ship(second)
         Picking = type(first)
         original = Picking._amazon_carrier_info
-        error = self._quoting_error()
+        error = quoting_error(BUYER)
 
         def broken(record):
             if record == first:
@@ -832,7 +819,7 @@ class TestShipments(ShipmentMixin, TransactionCase):
         self.assertNotIn(BUYER, first.amazon_sync_error)
         self.assertFalse(first.amazon_package_refs, "rolled back")
         self.assertTrue(first.activity_ids)
-        logged = self._formatted(logs)
+        logged = formatted_logs(logs)
         self.assertIn(f"[{first.id}]", logged)
         self.assertNotIn(BUYER, logged)
         # fixed: Retry confirms it
@@ -869,7 +856,7 @@ class TestShipments(ShipmentMixin, TransactionCase):
         database = self._open_picking(self._import(3))
         self._ship(plain)
         self._ship(database)
-        error = self._quoting_error()
+        error = quoting_error(BUYER)
 
         def failing(record, client):
             if record == plain:
@@ -895,22 +882,10 @@ class TestShipments(ShipmentMixin, TransactionCase):
             )
             self.assertNotIn(BUYER, picking.amazon_sync_error)
             self.assertNotIn(BUYER, str(picking.message_ids.mapped("body")))
-        logged = self._formatted(logs)
+        logged = formatted_logs(logs)
         self.assertIn("Traceback", logged)
         self.assertIn("failing", logged, "the traceback's frames")
         self.assertNotIn(BUYER, logged)
-
-    @staticmethod
-    def _later(minutes):
-        """Patch ``fields.Datetime.now``: from the moment ``later[0]`` is set to
-        True, now is ``minutes`` later (time passes while Amazon answers)."""
-        real_now = fields.Datetime.now
-        later = [False]
-
-        def now():
-            return real_now() + timedelta(minutes=minutes if later[0] else 0)
-
-        return later, patch.object(fields.Datetime, "now", staticmethod(now))
 
     def test_a_long_run_renews_the_claim_of_the_pickings_it_has_not_reached(self):
         """Reviewer (issue 8): the claim date is a 30-minute lease; a run that
@@ -925,7 +900,7 @@ class TestShipments(ShipmentMixin, TransactionCase):
         Picking = type(first)
         original = Picking._amazon_confirm_packages
         confirmed, taken = [], []
-        later, clock = self._later(31)
+        later, clock = later_clock(31)
 
         def slow(record, client):
             if not confirmed:
@@ -956,7 +931,7 @@ class TestShipments(ShipmentMixin, TransactionCase):
         Picking = type(first)
         original = Picking._amazon_confirm_packages
         confirmed, taken = [], []
-        later, clock = self._later(31)
+        later, clock = later_clock(31)
 
         def slow(record, client):
             if not confirmed:
@@ -992,7 +967,7 @@ class TestShipments(ShipmentMixin, TransactionCase):
         Picking = type(first)
         original = Picking._amazon_confirm_packages
         confirmed, taken = [], []
-        later, clock = self._later(31)
+        later, clock = later_clock(31)
 
         def slow(record, client):
             if not confirmed:
@@ -1027,7 +1002,7 @@ class TestShipments(ShipmentMixin, TransactionCase):
         Picking = type(first)
         original = Picking._amazon_confirm_packages
         taken = []
-        later, clock = self._later(31)
+        later, clock = later_clock(31)
 
         def slow(record, client):
             # 31 minutes pass, then another worker claims the stale pickings
